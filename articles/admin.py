@@ -1,0 +1,175 @@
+from datetime import timedelta
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.html import format_html
+
+from articles.models import FAQ, Article, ArticleStatus, Category, Citation, Source
+from articles.services import check_citation_markers
+
+
+class CitationInlineFormSet(BaseInlineFormSet):
+    """Checks that every [^key] in the article's body has a citation in this formset."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        keys = [
+            form.cleaned_data["key"]
+            for form in self.forms
+            if form.cleaned_data.get("key") and not self._should_delete_form(form)
+        ]
+        try:
+            check_citation_markers(body=self.instance.body, citation_keys=keys)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    formset = CitationInlineFormSet
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["order", "key", "source", "title", "url", "authors", "year", "doi", "pmid",
+              "accessed_on"]  # fmt: skip
+
+
+class FAQInline(admin.StackedInline):
+    model = FAQ
+    extra = 0
+    fields = ["order", "question", "answer"]
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "review due"
+    parameter_name = "review_due"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("30", "Within 30 days"),
+            ("90", "Within 90 days"),
+            ("none", "No date set"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        match self.value():
+            case "overdue":
+                return queryset.filter(next_review_due__lt=today)
+            case "30" | "90":
+                days = int(self.value())
+                return queryset.filter(
+                    next_review_due__gte=today, next_review_due__lte=today + timedelta(days=days)
+                )
+            case "none":
+                return queryset.filter(next_review_due__isnull=True)
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "category", "status", "reviewer", "last_reviewed_on",
+                    "next_review_due", "review_state", "updated_at"]  # fmt: skip
+    list_filter = ["status", "category", "reviewer", ReviewDueFilter, "is_sample"]
+    list_select_related = ["category", "reviewer"]
+    search_fields = ["title", "slug", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["category", "reviewer"]
+    date_hierarchy = "published_at"
+    inlines = [CitationInline, FAQInline]
+    readonly_fields = ["hero_preview", "created_at", "updated_at"]
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "category", "tags", "summary", "author", "body"]}),
+        ("Hero image", {"fields": ["hero_image", "hero_preview", "hero_alt", "hero_credit"]}),
+        (
+            "Publication and medical review",
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "reviewer",
+                    "last_reviewed_on",
+                    "next_review_due",
+                    "is_sample",
+                ]
+            },
+        ),
+        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description="Review")
+    def review_state(self, article):
+        if article.next_review_due is None:
+            return "—"
+        days = (article.next_review_due - timezone.localdate()).days
+        if days < 0:
+            return format_html('<strong class="review-overdue">Overdue by {} days</strong>', -days)
+        if days <= 30:
+            return f"Due in {days} days"
+        return "Current"
+
+    @admin.display(description="Preview")
+    def hero_preview(self, article):
+        if not article.hero_image:
+            return "No image"
+        return format_html(
+            '<img src="{}" alt="{}" style="max-width: 320px; height: auto">',
+            article.hero_image.url,
+            article.hero_alt,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "published_count", "article_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _article_count=Count("articles"),
+                _published_count=Count(
+                    "articles", filter=Q(articles__status=ArticleStatus.PUBLISHED)
+                ),
+            )
+        )
+
+    @admin.display(description="Articles", ordering="_article_count")
+    def article_count(self, category):
+        return category._article_count
+
+    @admin.display(description="Published", ordering="_published_count")
+    def published_count(self, category):
+        return category._published_count
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "source_type", "trust_label", "url", "citation_count"]
+    list_filter = ["source_type"]
+    search_fields = ["name", "slug", "trust_label"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_citation_count=Count("citations"))
+
+    @admin.display(description="Citations", ordering="_citation_count")
+    def citation_count(self, source):
+        return source._citation_count

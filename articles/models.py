@@ -1,0 +1,334 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from articles.images import validate_image_upload
+
+citation_key_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9_-]*\Z",
+    "Use lowercase letters, digits, hyphens and underscores, starting with a letter or digit "
+    "(for example “nhs-back-pain”). The body cites it as [^nhs-back-pain].",
+    code="invalid_citation_key",
+)
+
+
+class Category(models.Model):
+    """A topic readers browse by, with a hub page listing its articles."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(
+        blank=True, help_text="One or two sentences shown at the top of the category's hub page."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class SourceType(models.TextChoices):
+    PEER_REVIEWED_JOURNAL = "peer_reviewed_journal", "Peer-reviewed journal"
+    GOVERNMENT_AUTHORITY = "government_authority", "Government authority"
+    ACADEMIC_INSTITUTION = "academic_institution", "Academic or research institution"
+    RESPECTED_DATABASE = "respected_database", "Respected database"
+    MEDICAL_ASSOCIATION = "medical_association", "Medical association"
+    OTHER = "other", "Other"
+
+    @property
+    def suggested_trust_label(self):
+        return {
+            "peer_reviewed_journal": "Peer-reviewed journal",
+            "government_authority": "Governmental authority",
+            "academic_institution": "Academic research institution",
+            "respected_database": "Highly respected database",
+            "medical_association": "Medical association",
+            "other": "",
+        }[self.value]
+
+
+class Source(models.Model):
+    """A publisher registered once and cited by many articles."""
+
+    name = models.CharField(
+        max_length=200, unique=True, help_text="As readers know it, e.g. “PubMed Central”."
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    source_type = models.CharField(
+        max_length=32, choices=SourceType.choices, default=SourceType.OTHER
+    )
+    trust_label = models.CharField(
+        max_length=200,
+        help_text=(
+            "The short label readers see next to every citation of this source, e.g. "
+            "“Highly respected database from the National Institutes of Health” or "
+            "“Governmental authority”. It tells readers why they can trust it."
+        ),
+    )
+    url = models.URLField("homepage", max_length=500, blank=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(trust_label=""), name="source_trust_label_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(source_type__in=SourceType.values), name="source_type_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles readers may see: published, with a publication time that has come."""
+        return self.filter(status=ArticleStatus.PUBLISHED, published_at__lte=timezone.now())
+
+    def due_for_review(self, *, on):
+        """Articles whose next review is due on or before the given date."""
+        return self.filter(next_review_due__lte=on)
+
+    def for_listing(self):
+        return self.select_related("category", "reviewer").order_by("-published_at", "-pk")
+
+
+class Article(models.Model):
+    """The working copy of an article that writers and editors change."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="Used in the article's web address."
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
+    tags = TaggableManager(blank=True, help_text="Topics readers can browse by.")
+    summary = models.TextField(
+        max_length=300,
+        help_text=(
+            "One or two plain sentences (up to 300 characters) shown under the title, "
+            "in listings and to search engines."
+        ),
+    )
+    body = models.TextField(
+        help_text=(
+            "Markdown. Start sections with ## (the title is the page's only top heading). "
+            "Cite a source right after the claim with [^key], where key is one of the "
+            "citations below."
+        )
+    )
+    hero_image = models.ImageField(
+        upload_to="articles/hero/",
+        blank=True,
+        validators=[validate_image_upload],
+        width_field="hero_width",
+        height_field="hero_height",
+        help_text="A wide picture (at least 1200 pixels across); JPEG, PNG or WebP.",
+    )
+    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_alt = models.CharField(
+        "hero image alt text",
+        max_length=250,
+        blank=True,
+        help_text=(
+            "Describe what the picture shows for readers who cannot see it (screen readers "
+            "read this aloud). Required when there is a hero image."
+        ),
+    )
+    hero_credit = models.CharField(
+        "hero image credit", max_length=200, blank=True, help_text="e.g. “Photo: Jane Doe”."
+    )
+    author = models.CharField(max_length=200, help_text="The byline: who wrote the article.")
+    status = models.CharField(
+        max_length=16, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
+    )
+    published_at = models.DateTimeField(
+        "published", null=True, blank=True, help_text="When the article first went public."
+    )
+    reviewer = models.ForeignKey(
+        "reviewers.Reviewer",
+        verbose_name="medical reviewer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_articles",
+    )
+    last_reviewed_on = models.DateField(
+        "last reviewed", null=True, blank=True, help_text="The date of the latest medical review."
+    )
+    next_review_due = models.DateField("next review due", null=True, blank=True)
+    is_sample = models.BooleanField(
+        "sample content",
+        default=False,
+        help_text="Demo content: the page tells readers it is a sample, not real guidance.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField("updated", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published_idx"),
+            models.Index(fields=["next_review_due"], name="article_review_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ArticleStatus.values), name="article_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(hero_image="") | ~Q(hero_alt=""),
+                name="article_hero_image_has_alt_text",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ArticleStatus.PUBLISHED)
+                | Q(
+                    published_at__isnull=False,
+                    reviewer__isnull=False,
+                    last_reviewed_on__isnull=False,
+                    next_review_due__isnull=False,
+                ),
+                name="article_published_is_reviewed",
+            ),
+            models.CheckConstraint(
+                condition=Q(last_reviewed_on__isnull=True)
+                | Q(next_review_due__isnull=True)
+                | Q(next_review_due__gt=models.F("last_reviewed_on")),
+                name="article_next_review_after_last",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return (
+            self.status == ArticleStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def review_is_overdue(self):
+        return self.next_review_due is not None and self.next_review_due < timezone.localdate()
+
+    def clean(self):
+        errors = {}
+        if self.hero_image and not self.hero_alt.strip():
+            errors["hero_alt"] = (
+                "Describe the hero image for readers who cannot see it, or remove the image."
+            )
+        if self.status == ArticleStatus.PUBLISHED:
+            missing = {
+                "reviewer": "Choose the medical reviewer who approved this article.",
+                "last_reviewed_on": "Enter the date of the medical review.",
+                "next_review_due": "Enter when the article is next due for review.",
+            }
+            for field, message in missing.items():
+                if not getattr(self, field if field != "reviewer" else "reviewer_id"):
+                    errors[field] = f"A published article needs this. {message}"
+        if (
+            self.last_reviewed_on
+            and self.next_review_due
+            and self.next_review_due <= self.last_reviewed_on
+        ):
+            errors["next_review_due"] = "The next review must be after the last review date."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Citation(models.Model):
+    """A source an article cites, referenced in its body as [^key]."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
+    key = models.CharField(
+        max_length=60,
+        validators=[citation_key_validator],
+        help_text="Short label used in the body as [^key], e.g. nhs-back-pain.",
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    title = models.CharField(max_length=500, help_text="Title of the page or paper cited.")
+    url = models.URLField("URL", max_length=1000)
+    authors = models.CharField(max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+        help_text="Year of publication.",
+    )
+    doi = models.CharField("DOI", max_length=200, blank=True, help_text="e.g. 10.1136/bmj.n71")
+    pmid = models.CharField(
+        "PMID",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^\d+\Z", "A PubMed ID is digits only, e.g. 33782057.")],
+    )
+    accessed_on = models.DateField("accessed", null=True, blank=True)
+    order = models.PositiveIntegerField(default=0, help_text="Position in the Sources list.")
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "key"], name="citation_key_unique_in_article"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1800, year__lte=2100),
+                name="citation_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return f"[^{self.key}] {self.title}"
+
+
+class FAQ(models.Model):
+    """A question and answer shown at the end of an article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="faqs")
+    question = models.CharField(max_length=300)
+    answer = models.TextField(help_text="Markdown.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "FAQ"
+        verbose_name_plural = "FAQs"
+
+    def __str__(self):
+        return self.question

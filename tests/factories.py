@@ -1,0 +1,115 @@
+import datetime
+import io
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import FAQ, Article, ArticleStatus, Category, Citation, Source, SourceType
+from reviewers.models import Reviewer
+
+
+def image_file(name="hero.jpg", size=(800, 450), image_format="JPEG", color=(70, 130, 180)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format=image_format)
+    content_type = f"image/{image_format.lower()}"
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "password")
+
+
+class ReviewerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reviewer
+
+    name = factory.Sequence(lambda n: f"Dr Alex Reviewer {n}")
+    slug = factory.Sequence(lambda n: f"alex-reviewer-{n}")
+    credentials = "MD, FACP"
+    specialty = "Internal medicine"
+    bio = "Alex reviews articles on internal medicine."
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    description = "Articles about this topic."
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    name = factory.Sequence(lambda n: f"Health Agency {n}")
+    slug = factory.Sequence(lambda n: f"health-agency-{n}")
+    source_type = SourceType.GOVERNMENT_AUTHORITY
+    trust_label = "Governmental authority"
+    url = "https://www.example.gov/"
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A published, reviewed article; use status=ArticleStatus.DRAFT for a draft."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Understanding condition {n}")
+    slug = factory.Sequence(lambda n: f"understanding-condition-{n}")
+    category = factory.SubFactory(CategoryFactory)
+    summary = "A short, plain summary of the condition."
+    body = "## Overview\n\nMost people recover within a few weeks."
+    author = "Sam Writer"
+    status = ArticleStatus.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=30))
+    reviewer = factory.SubFactory(ReviewerFactory)
+    last_reviewed_on = datetime.date(2026, 1, 3)
+    next_review_due = datetime.date(2027, 1, 3)
+
+    class Params:
+        draft = factory.Trait(
+            status=ArticleStatus.DRAFT,
+            published_at=None,
+            reviewer=None,
+            last_reviewed_on=None,
+            next_review_due=None,
+        )
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Citation
+
+    article = factory.SubFactory(ArticleFactory)
+    key = factory.Sequence(lambda n: f"source-{n}")
+    source = factory.SubFactory(SourceFactory)
+    title = factory.Sequence(lambda n: f"Guidance document {n}")
+    url = factory.Sequence(lambda n: f"https://www.example.gov/guidance/{n}")
+    year = 2023
+    order = factory.Sequence(lambda n: n)
+
+
+class FAQFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FAQ
+
+    article = factory.SubFactory(ArticleFactory)
+    question = factory.Sequence(lambda n: f"Question number {n}?")
+    answer = "A short **answer**."
+    order = factory.Sequence(lambda n: n)
