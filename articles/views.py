@@ -59,7 +59,9 @@ def article_detail(request, slug):
 
 class PublishedArticleListView(ListView):
     context_object_name = "articles"
-    paginate_by = settings.ARTICLES_PER_PAGE
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
 
     def published_articles(self):
         return Article.objects.published().for_listing()
