@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -109,9 +110,13 @@ class ArticleAdmin(admin.ModelAdmin):
             return "—"
         days = (article.next_review_due - timezone.localdate()).days
         if days < 0:
-            return format_html('<strong class="review-overdue">Overdue by {} days</strong>', -days)
+            return format_html(
+                '<strong class="review-overdue">Overdue by {} day{}</strong>',
+                -days,
+                pluralize(-days),
+            )
         if days <= 30:
-            return f"Due in {days} days"
+            return f"Due in {days} day{pluralize(days)}"
         return "Current"
 
     @admin.display(description="Preview")
@@ -135,6 +140,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    ordering = ["name"]
     list_display = ["name", "slug", "published_count", "article_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -162,6 +168,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    ordering = ["name"]
     list_display = ["name", "source_type", "trust_label", "url", "citation_count"]
     list_filter = ["source_type"]
     search_fields = ["name", "slug", "trust_label"]

@@ -177,4 +177,5 @@ def render_markdown(
     """Render Markdown to sanitised HTML, turning [^key] markers into Trusted Source controls."""
     env = {"citations": citations or {}, "id_prefix": id_prefix, "outline": []}
     html = sanitize(_parser.render(text or "", env))
-    return Rendered(html=html, outline=env["outline"], unknown_keys=env.get("unknown_keys", []))
+    unknown_keys = list(dict.fromkeys(env.get("unknown_keys", [])))
+    return Rendered(html=html, outline=env["outline"], unknown_keys=unknown_keys)

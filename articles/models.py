@@ -8,6 +8,15 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from articles.images import validate_image_upload
+from articles.markdown import cited_keys
+
+
+class HttpsURLField(models.URLField):
+    """A URL field whose forms assume https:// when an editor leaves out the scheme."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
 
 citation_key_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9_-]*\Z",
@@ -71,13 +80,15 @@ class Source(models.Model):
     )
     trust_label = models.CharField(
         max_length=200,
+        blank=True,
         help_text=(
             "The short label readers see next to every citation of this source, e.g. "
             "“Highly respected database from the National Institutes of Health” or "
-            "“Governmental authority”. It tells readers why they can trust it."
+            "“Governmental authority”. It tells readers why they can trust it. "
+            "Left empty, the usual label for the source type is used."
         ),
     )
-    url = models.URLField("homepage", max_length=500, blank=True)
+    url = HttpsURLField("homepage", max_length=500, blank=True)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -95,6 +106,17 @@ class Source(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if not self.trust_label.strip():
+            self.trust_label = SourceType(self.source_type).suggested_trust_label
+        if not self.trust_label:
+            raise ValidationError(
+                {
+                    "trust_label": "Enter the label readers see for this source, e.g. "
+                    "“Independent health charity”, so they can judge it."
+                }
+            )
 
 
 class ArticleStatus(models.TextChoices):
@@ -144,7 +166,7 @@ class Article(models.Model):
         validators=[validate_image_upload],
         width_field="hero_width",
         height_field="hero_height",
-        help_text="A wide picture (at least 1200 pixels across); JPEG, PNG or WebP.",
+        help_text="A wide picture (at least 1200 pixels across); JPEG, PNG, WebP or GIF.",
     )
     hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -255,6 +277,7 @@ class Article(models.Model):
             )
         if self.status == ArticleStatus.PUBLISHED:
             missing = {
+                "published_at": "Enter when the article was (or will be) published.",
                 "reviewer": "Choose the medical reviewer who approved this article.",
                 "last_reviewed_on": "Enter the date of the medical review.",
                 "next_review_due": "Enter when the article is next due for review.",
@@ -283,7 +306,7 @@ class Citation(models.Model):
     )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
     title = models.CharField(max_length=500, help_text="Title of the page or paper cited.")
-    url = models.URLField("URL", max_length=1000)
+    url = HttpsURLField("URL", max_length=1000)
     authors = models.CharField(max_length=500, blank=True)
     year = models.PositiveSmallIntegerField(
         null=True,
@@ -332,3 +355,14 @@ class FAQ(models.Model):
 
     def __str__(self):
         return self.question
+
+    def clean(self):
+        markers = cited_keys(self.answer)
+        if markers:
+            raise ValidationError(
+                {
+                    "answer": "Citation markers work only in the article body; remove "
+                    + ", ".join(f"[^{key}]" for key in markers)
+                    + " from this answer or cite the source in the body instead."
+                }
+            )

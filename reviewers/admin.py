@@ -7,6 +7,7 @@ from reviewers.models import Reviewer
 
 @admin.register(Reviewer)
 class ReviewerAdmin(admin.ModelAdmin):
+    ordering = ["name"]
     list_display = ["name", "credentials", "specialty", "is_active", "user", "article_count"]
     list_filter = ["is_active", "specialty"]
     search_fields = ["name", "credentials", "specialty"]
