@@ -146,7 +146,7 @@ class Article(models.Model):
     )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
     tags = TaggableManager(blank=True, help_text="Topics readers can browse by.")
-    summary = models.TextField(
+    summary = models.CharField(
         max_length=300,
         help_text=(
             "One or two plain sentences (up to 300 characters) shown under the title, "

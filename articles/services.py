@@ -16,7 +16,7 @@ def check_citation_markers(*, body: str, citation_keys) -> None:
     listed = ", ".join(f"[^{key}]" for key in unknown)
     raise ValidationError(
         "The body cites %(listed)s, but this article has no citation with %(that_key)s. "
-        "Add a citation with %(that_key)s below, or correct the marker in the body.",
+        "Add a citation with %(that_key)s, or correct the marker in the body.",
         code="unknown_citation_key",
         params={
             "listed": listed,

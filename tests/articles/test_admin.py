@@ -251,7 +251,7 @@ def test_body_citing_a_missing_key_is_refused_naming_the_key(admin_client):
     (error,) = inline_non_form_errors(response, "citations")
     assert error == (
         "The body cites [^missing], but this article has no citation with that key. "
-        "Add a citation with that key below, or correct the marker in the body."
+        "Add a citation with that key, or correct the marker in the body."
     )
     assert "[^missing]" in response.content.decode()
     assert not Article.objects.exists()
