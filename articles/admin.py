@@ -9,8 +9,9 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.html import format_html
 
+from articles.admin_quality import BrokenLinksFilter, QualityChecksAdminMixin, link_check_text
 from articles.models import FAQ, Article, ArticleStatus, Category, Citation, Source
-from articles.services import check_citation_markers
+from articles.services import check_citation_markers, refresh_content_fingerprint
 
 
 class CitationInlineFormSet(BaseInlineFormSet):
@@ -31,13 +32,24 @@ class CitationInlineFormSet(BaseInlineFormSet):
             raise ValidationError(error.messages) from None
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(admin.StackedInline):
     model = Citation
     formset = CitationInlineFormSet
     extra = 0
     autocomplete_fields = ["source"]
-    fields = ["order", "key", "source", "title", "url", "authors", "year", "doi", "pmid",
-              "accessed_on"]  # fmt: skip
+    fields = [
+        ("order", "key", "source"),
+        "title",
+        "url",
+        ("authors", "year"),
+        ("doi", "pmid", "accessed_on"),
+        ("is_further_reading", "link_check"),
+    ]
+    readonly_fields = ["link_check"]
+
+    @admin.display(description="Link check")
+    def link_check(self, citation):
+        return link_check_text(citation)
 
 
 class FAQInline(admin.StackedInline):
@@ -73,21 +85,85 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """Refuses to overwrite changes someone else saved after this form was opened."""
+
+    seen_edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = "__all__"  # noqa: DJ007 (ModelAdmin passes the fields of its fieldsets)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_edit_version"].initial = self.instance.edit_version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        seen = cleaned_data.get("seen_edit_version")
+        if self.instance.pk is None or seen is None:
+            return cleaned_data
+        current = (
+            Article.objects.select_for_update(of=("self",))
+            .filter(pk=self.instance.pk)
+            .select_related("updated_by")
+            .first()
+        )
+        if current is not None and current.edit_version != seen:
+            self.data = self.data.copy()
+            self.data["seen_edit_version"] = current.edit_version
+            who = (
+                current.updated_by.get_full_name() or current.updated_by.username
+                if (current.updated_by)
+                else "Someone else"
+            )
+            raise ValidationError(
+                "%(who)s saved this article at %(when)s, after you opened it. Your changes are "
+                "still in this form but have not been saved. Open the article in a new tab to "
+                "see their changes and combine the two; saving this form again will replace "
+                "their version with yours.",
+                code="edit_conflict",
+                params={
+                    "who": who,
+                    "when": timezone.localtime(current.updated_at).strftime("%H:%M on %d %B %Y"),
+                },
+            )
+        return cleaned_data
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(QualityChecksAdminMixin, admin.ModelAdmin):
     list_display = ["title", "category", "status", "reviewer", "last_reviewed_on",
-                    "next_review_due", "review_state", "updated_at"]  # fmt: skip
-    list_filter = ["status", "category", "reviewer", ReviewDueFilter, "is_sample"]
+                    "next_review_due", "review_state", "broken_links", "updated_at"]  # fmt: skip
+    list_filter = ["status", "category", "reviewer", ReviewDueFilter, BrokenLinksFilter,
+                   "is_sample"]  # fmt: skip
     list_select_related = ["category", "reviewer"]
     search_fields = ["title", "slug", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["category", "reviewer"]
+    autocomplete_fields = ["category"]
     date_hierarchy = "published_at"
     inlines = [CitationInline, FAQInline]
-    readonly_fields = ["hero_preview", "created_at", "updated_at"]
+    form = ArticleAdminForm
+    # Review and publication state is set only by the review workflow (reviewers.services).
+    readonly_fields = ["hero_preview", "status", "published_at", "reviewer", "last_reviewed_on",
+                       "next_review_due", "created_at", "updated_at"]  # fmt: skip
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["title", "slug", "category", "tags", "summary", "author", "body"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "category",
+                    "tags",
+                    "summary",
+                    "author",
+                    "body",
+                    "seen_edit_version",
+                ]  # fmt: skip
+            },
+        ),
         ("Hero image", {"fields": ["hero_image", "hero_preview", "hero_alt", "hero_credit"]}),
         (
             "Publication and medical review",
@@ -133,12 +209,22 @@ class ArticleAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "summary":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 80})
+        elif db_field.name == "body":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 24, "cols": 100})
+        elif db_field.name == "title":
+            kwargs["widget"] = forms.TextInput(attrs={"class": "vLargeTextField"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        obj.updated_by = request.user
+        obj.edit_version += 1
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        refresh_content_fingerprint(article=form.instance)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")

@@ -19,10 +19,27 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.images import validate_image_upload
-from articles.models import FAQ, Article, ArticleStatus, Category, Citation, Source, SourceType
-from articles.services import check_citation_markers
+from articles.models import (
+    FAQ,
+    Article,
+    ArticleStatus,
+    Category,
+    Citation,
+    PublishedVersion,
+    Source,
+    SourceType,
+    VersionKind,
+)
+from articles.services import (
+    check_citation_markers,
+    content_snapshot,
+    create_published_version,
+    refresh_content_fingerprint,
+)
 
-KINDS = ("categories", "sources", "reviewers", "articles", "citations", "faqs")
+KINDS = (
+    "categories", "sources", "reviewers", "articles", "citations", "faqs", "approvals", "versions"
+)  # fmt: skip
 
 FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)(.*)", re.DOTALL)
 
@@ -184,6 +201,7 @@ ARTICLE_FIELDS = {
     "hero_alt": (_text, False),
     "hero_credit": (_text, False),
     "sample": (_boolean, False),
+    "readability_note": (_text, False),
     "citations": (_entries, False),
     "faqs": (_entries, False),
 }
@@ -197,6 +215,7 @@ CITATION_FIELDS = {
     "doi": (_text, False),
     "pmid": (_digits, False),
     "accessed_on": (_date, False),
+    "further_reading": (_boolean, False),
 }
 FAQ_FIELDS = {"question": (_text, True), "answer": (_text, True)}
 
@@ -384,6 +403,7 @@ class _Reader:
             "hero_alt": data.get("hero_alt", ""),
             "hero_credit": data.get("hero_credit", ""),
             "is_sample": data.get("sample", False),
+            "readability_note": data.get("readability_note", ""),
         }
         record = _Record(path=where, slug=slug, values=values, tags=data.get("tags", []))
         # Article.clean() needs the reviewer saved; its rules are checked below instead.
@@ -436,6 +456,7 @@ class _Reader:
             "pmid": data.get("pmid", ""),
             "year": data.get("year"),
             "accessed_on": data.get("accessed_on"),
+            "is_further_reading": data.get("further_reading", False),
         }
         self._check(Citation(**values), where, exclude=["article", "source"])
         if "source" in data:
@@ -521,6 +542,51 @@ class _Writer:
                 faq = existing[order] if order < len(existing) else FAQ(article=article)
                 self._save("faqs", faq, values | {"order": order}, record, f"faqs[{order + 1}].")
             self._delete("faqs", existing[len(record.faqs) :])
+            self._record_review(article)
+
+    def _record_review(self, article):
+        """Keep a migrated site's review history: the file's reviewer and review date become
+        an approval marked as imported, and a published article gets a live version."""
+        current = refresh_content_fingerprint(article=article)
+        if not (article.reviewer_id and article.last_reviewed_on):
+            return
+        approvals = article.sign_offs.filter(
+            decision="approved",
+            content_fingerprint=current,
+            reviewer_id=article.reviewer_id,
+            reviewed_on=article.last_reviewed_on,
+        )
+        if not approvals.exists():
+            article.sign_offs.create(
+                reviewer_id=article.reviewer_id,
+                decision="approved",
+                notes="Approval imported from content files.",
+                reviewed_on=article.last_reviewed_on,
+                content_fingerprint=current,
+                content=content_snapshot(article),
+                is_imported=True,
+            )
+            self._count("approvals", "created")
+        if article.status != ArticleStatus.PUBLISHED:
+            return
+        live = PublishedVersion.objects.filter(pk=article.live_version_id).first()
+        if live and (live.content_fingerprint, live.reviewer_id, live.reviewed_on) == (
+            current,
+            article.reviewer_id,
+            article.last_reviewed_on,
+        ):
+            return
+        reviewed_at = _midnight(article.last_reviewed_on)
+        create_published_version(
+            article=article,
+            reviewer=article.reviewer,
+            reviewed_on=article.last_reviewed_on,
+            next_review_due=article.next_review_due,
+            kind=VersionKind.IMPORTED,
+            change_summary="Imported with its medical review",
+            published_at=max(article.published_at, reviewed_at),
+        )
+        self._count("versions", "created")
 
     def _upsert(self, model, record, values, image_field=None):
         instance = model.objects.filter(slug=record.slug).first() or model(slug=record.slug)
@@ -699,6 +765,7 @@ def export_content(*, directory: Path) -> ExportReport:
             "hero_alt": article.hero_alt,
             "hero_credit": article.hero_credit,
             "sample": article.is_sample or None,
+            "readability_note": article.readability_note,
             "citations": [_citation_data(citation) for citation in article.citations.all()],
             "faqs": [{"question": f.question, "answer": f.answer} for f in article.faqs.all()],
         }
@@ -719,5 +786,6 @@ def _citation_data(citation: Citation) -> dict:
         "doi": citation.doi,
         "pmid": citation.pmid,
         "accessed_on": citation.accessed_on,
+        "further_reading": citation.is_further_reading or None,
     }
     return {k: v for k, v in data.items() if v not in (None, "")}

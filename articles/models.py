@@ -122,19 +122,27 @@ class Source(models.Model):
 class ArticleStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
 
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """Articles readers may see: published, with a publication time that has come."""
-        return self.filter(status=ArticleStatus.PUBLISHED, published_at__lte=timezone.now())
+        """Articles readers may see: published, with a live version, from their publication time."""
+        return self.filter(
+            status=ArticleStatus.PUBLISHED,
+            live_version__isnull=False,
+            published_at__lte=timezone.now(),
+        )
 
     def due_for_review(self, *, on):
         """Articles whose next review is due on or before the given date."""
         return self.filter(next_review_due__lte=on)
 
     def for_listing(self):
-        return self.select_related("category", "reviewer").order_by("-published_at", "-pk")
+        """Published articles as listings show them: the live version's title and summary."""
+        return self.select_related("category", "live_version__reviewer").order_by(
+            "-live_version__published_at", "-pk"
+        )
 
 
 class Article(models.Model):
@@ -206,6 +214,12 @@ class Article(models.Model):
         default=False,
         help_text="Demo content: the page tells readers it is a sample, not real guidance.",
     )
+    readability_note = models.TextField(
+        blank=True,
+        help_text=(
+            "If the article must be above the target grade, say why (e.g. technical drug names)."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -216,11 +230,46 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # What readers see: the latest published version. Set only by publishing.
+    live_version = models.OneToOneField(
+        "PublishedVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # A hash of the reviewed content (title, summary, body, citations, FAQs), kept current by
+    # services.refresh_content_fingerprint whenever the working copy is saved.
+    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    publish_at = models.DateTimeField(
+        "scheduled publication",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When publish_scheduled will publish the approved content.",
+    )
+    publish_note = models.CharField(max_length=200, blank=True, editable=False)
+    # Optimistic locking: each save through the admin increments it, so a second editor
+    # saving an older copy gets a conflict instead of silently overwriting the first.
+    edit_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("submit_article", "Can submit articles for medical review"),
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+        ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_published_idx"),
             models.Index(fields=["next_review_due"], name="article_review_due_idx"),
@@ -261,6 +310,7 @@ class Article(models.Model):
     def is_published(self):
         return (
             self.status == ArticleStatus.PUBLISHED
+            and self.live_version_id is not None
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
@@ -295,6 +345,35 @@ class Article(models.Model):
             raise ValidationError(errors)
 
 
+# Statuses that say the server turned the link checker away, not that the page is gone:
+# recorded and shown, but not counted as broken.
+UNVERIFIABLE_LINK_STATUSES = (401, 403, 429)
+
+
+def link_check_found_broken(*, status: int | None, error: str) -> bool:
+    """Whether a link check's outcome means the link is broken (the rule in one place)."""
+    return bool(error) or (
+        status is not None and status >= 400 and status not in UNVERIFIABLE_LINK_STATUSES
+    )
+
+
+class CitationQuerySet(models.QuerySet):
+    def link_broken(self):
+        """Citations whose latest link check, made on their current URL, found them broken."""
+        return self.filter(link_checked_at__isnull=False, link_checked_url=models.F("url")).filter(
+            ~Q(link_error="")
+            | (Q(link_status__gte=400) & ~Q(link_status__in=UNVERIFIABLE_LINK_STATUSES))
+        )
+
+    def link_check_due(self, *, checked_before):
+        """Citations never checked, checked before the given time, or changed since."""
+        return self.filter(
+            Q(link_checked_at__isnull=True)
+            | Q(link_checked_at__lt=checked_before)
+            | ~Q(link_checked_url=models.F("url"))
+        )
+
+
 class Citation(models.Model):
     """A source an article cites, referenced in its body as [^key]."""
 
@@ -323,6 +402,38 @@ class Citation(models.Model):
     )
     accessed_on = models.DateField("accessed", null=True, blank=True)
     order = models.PositiveIntegerField(default=0, help_text="Position in the Sources list.")
+    is_further_reading = models.BooleanField(
+        "further reading",
+        default=False,
+        help_text=(
+            "Tick for a source listed for further reading that the body does not cite "
+            "with [^key]. Every other citation must be cited in the body."
+        ),
+    )
+    # Set by the check_citation_links command (docs/quality-checks.md), never by editors.
+    link_status = models.PositiveSmallIntegerField(
+        "link status", null=True, blank=True, editable=False, help_text="HTTP status."
+    )
+    link_final_url = models.URLField(
+        "final URL", max_length=1000, blank=True, editable=False, help_text="After redirects."
+    )
+    link_checked_url = models.URLField(
+        "URL checked",
+        max_length=1000,
+        blank=True,
+        editable=False,
+        help_text="The URL as it was when checked; a check of an older URL no longer counts.",
+    )
+    link_checked_at = models.DateTimeField("link checked", null=True, blank=True, editable=False)
+    link_error = models.CharField(
+        "link error",
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="Why the check got no answer, e.g. “Timed out after 10 s”.",
+    )
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -334,10 +445,27 @@ class Citation(models.Model):
                 condition=Q(year__isnull=True) | Q(year__gte=1800, year__lte=2100),
                 name="citation_year_plausible",
             ),
+            models.CheckConstraint(
+                condition=Q(link_status__isnull=True)
+                | Q(link_status__gte=100, link_status__lte=599),
+                name="citation_link_status_plausible",
+            ),
         ]
 
     def __str__(self):
         return f"[^{self.key}] {self.title}"
+
+    @property
+    def link_is_checked(self) -> bool:
+        """Whether the link was checked, and its URL has not changed since."""
+        return self.link_checked_at is not None and self.link_checked_url == self.url
+
+    @property
+    def link_is_broken(self) -> bool:
+        """Whether the latest check of the current URL found it broken (unchecked: False)."""
+        return self.link_is_checked and link_check_found_broken(
+            status=self.link_status, error=self.link_error
+        )
 
 
 class FAQ(models.Model):
@@ -366,3 +494,76 @@ class FAQ(models.Model):
                     + " from this answer or cite the source in the body instead."
                 }
             )
+
+
+class VersionKind(models.TextChoices):
+    PUBLISHED = "published", "Published"
+    REVIEWED_UNCHANGED = "reviewed_unchanged", "Reviewed, no changes"
+    IMPORTED = "imported", "Imported"
+
+
+class PublishedVersionQuerySet(models.QuerySet):
+    def history(self):
+        return self.select_related("reviewer").order_by("-number")
+
+
+class PublishedVersion(models.Model):
+    """An immutable snapshot of approved content, as readers saw it from ``published_at``."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=24, choices=VersionKind.choices)
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300)
+    author = models.CharField(max_length=200)
+    body_html = models.TextField()
+    outline = models.JSONField(default=list, blank=True)
+    sources = models.JSONField(default=list, blank=True)
+    faqs = models.JSONField(default=list, blank=True)
+    content = models.JSONField(help_text="The reviewed source content, for diffs and audits.")
+    content_fingerprint = models.CharField(max_length=64)
+    reviewer = models.ForeignKey(
+        "reviewers.Reviewer", on_delete=models.PROTECT, related_name="published_versions"
+    )
+    reviewed_on = models.DateField()
+    change_summary = models.CharField(max_length=200)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = PublishedVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="published_version_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=VersionKind.values), name="published_version_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article} v{self.number} ({self.published_at:%Y-%m-%d})"
+
+
+class ArticleEvent(models.Model):
+    """One line of an article's audit trail: who did what, when, and why."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["article", "-created_at"], name="article_event_recent_idx")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

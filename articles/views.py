@@ -1,13 +1,13 @@
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles.models import Article, Category, Citation
-from articles.services import render_article
+from articles.models import Article, Category
+from articles.services import build_version
 
 
 def can_preview(user) -> bool:
@@ -26,35 +26,53 @@ def home(request):
 
 
 def article_detail(request, slug):
-    articles = Article.objects.select_related("category", "reviewer").prefetch_related(
-        "tags",
-        Prefetch("citations", queryset=Citation.objects.select_related("source")),
-        "faqs",
+    """The live version of a published article; staff see a preview of unpublished ones."""
+    article = (
+        Article.objects.select_related("category", "live_version__reviewer")
+        .filter(slug=slug)
+        .first()
     )
+    if article is None:
+        raise Http404("No article at this address.")
+    if article.is_published:
+        return _render_article(request, article, article.live_version, is_preview=False)
+    if can_preview(request.user):
+        return article_preview(request, slug)
+    raise Http404("No article at this address.")
+
+
+def article_preview(request, slug):
+    """The working copy rendered as readers would see it; for staff only, never cached."""
     if not can_preview(request.user):
-        articles = articles.published()
-    article = get_object_or_404(articles, slug=slug)
-    is_preview = not article.is_published
+        raise Http404("No article at this address.")
+    article = get_object_or_404(Article.objects.select_related("category", "reviewer"), slug=slug)
+    version = build_version(
+        article, reviewer=article.reviewer, reviewed_on=article.last_reviewed_on
+    )
+    response = _render_article(request, article, version, is_preview=True)
+    add_never_cache_headers(response)
+    return response
+
+
+def _render_article(request, article, version, *, is_preview):
     related = (
         Article.objects.published()
         .for_listing()
         .filter(category=article.category_id)
         .exclude(pk=article.pk)[:3]
     )
-    response = render(
+    return render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
-            "rendered": render_article(article=article),
+            "version": version,
+            "history": article.versions.history() if article.live_version_id else [],
             "is_preview": is_preview,
             "related": related,
             "current_category_slug": article.category.slug,
         },
     )
-    if is_preview:
-        add_never_cache_headers(response)
-    return response
 
 
 class PublishedArticleListView(ListView):

@@ -133,6 +133,13 @@ X_FRAME_OPTIONS = "DENY"
 # The publisher's name and the short promise shown in the page footer.
 SITE_NAME = env.str("HEALTHSITE_NAME", default="healthsite")
 ARTICLES_PER_PAGE = 12
+# How long a medical review stays current before the article is due for re-review.
+REVIEW_INTERVAL_MONTHS = env.int("HEALTHSITE_REVIEW_INTERVAL_MONTHS", default=12)
+
+# Editorial quality checks (docs/quality-checks.md): the reading grade articles aim for,
+# and the age in years after which a citation is flagged to the reviewer as old.
+READABILITY_TARGET_GRADE = env.float("HEALTHSITE_READABILITY_TARGET_GRADE", default=8)
+CITATION_MAX_AGE_YEARS = env.int("HEALTHSITE_CITATION_MAX_AGE_YEARS", default=10)
 
 LOGGING = {
     "version": 1,

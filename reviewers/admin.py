@@ -1,8 +1,26 @@
-from django.contrib import admin
-from django.db.models import Count
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
-from reviewers.models import Reviewer
+from articles.admin import ArticleAdmin
+from articles.models import Article, ArticleStatus
+from articles.services import build_version, content_snapshot
+from reviewers import services
+from reviewers.diff import diff_snapshots
+from reviewers.forms import (
+    DecisionForm,
+    PublishForm,
+    ScheduleForm,
+    SubmitForReviewForm,
+    UnpublishForm,
+)
+from reviewers.models import Reviewer, ReviewRequest, ReviewStatus, SignOff
 
 
 @admin.register(Reviewer)
@@ -36,3 +54,391 @@ class ReviewerAdmin(admin.ModelAdmin):
         return format_html(
             '<img src="{}" alt="" style="max-width: 160px; height: auto">', reviewer.photo.url
         )
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _add_form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class WorkflowArticleAdmin(ArticleAdmin):
+    """The article admin with the review workflow: submit, publish, schedule, unpublish,
+    the review state in the list, and the audit trail on the change page."""
+
+    change_form_template = "admin/articles/article/workflow_change_form.html"
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "workflow_state"]
+
+    def get_queryset(self, request):
+        latest_approval = SignOff.objects.approvals().filter(article=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _in_review=Exists(ReviewRequest.objects.open().filter(article=OuterRef("pk"))),
+                _approved_fingerprint=Subquery(
+                    latest_approval.order_by("-created_at", "-pk").values("content_fingerprint")[:1]
+                ),
+                _live_fingerprint=Subquery(
+                    Article.objects.filter(pk=OuterRef("pk")).values(
+                        "live_version__content_fingerprint"
+                    )[:1]
+                ),
+            )
+        )
+
+    @admin.display(description="Review state")
+    def workflow_state(self, article):
+        if getattr(article, "_in_review", False):
+            return "In review"
+        approved = getattr(article, "_approved_fingerprint", None)
+        if approved is None:
+            return "Not reviewed"
+        if approved != article.content_fingerprint:
+            return format_html("<strong>{}</strong>", "Changed since review")
+        if article.status == ArticleStatus.PUBLISHED and (
+            getattr(article, "_live_fingerprint", None) == approved
+        ):
+            return "Approved and live"
+        return "Approved, not published"
+
+    def get_urls(self):
+        def view(function, name):
+            return path(
+                f"<path:object_id>/{name}/",
+                self.admin_site.admin_view(function),
+                name=f"articles_article_{name}",
+            )
+
+        return [
+            view(self.submit_view, "submit"),
+            view(self.publish_view, "publish"),
+            view(self.schedule_view, "schedule"),
+            view(self.unpublish_view, "unpublish"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        if article is not None:
+            extra_context = {**(extra_context or {}), **self._workflow_context(request, article)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _workflow_context(self, request, article):
+        approval = services.current_approval(article=article)
+        live = article.live_version
+        return {
+            "workflow": {
+                "open_review": article.review_requests.open().select_related("reviewer").first(),
+                "approval": approval,
+                "content_is_live": bool(
+                    live
+                    and article.status == ArticleStatus.PUBLISHED
+                    and live.content_fingerprint == article.content_fingerprint
+                ),
+                "changed_since_review": approval is None and article.sign_offs.approvals().exists(),
+                "versions": article.versions.history(),
+                "sign_offs": article.sign_offs.select_related("reviewer", "decided_by"),
+                "events": article.events.select_related("actor")[:50],
+                "can_submit": request.user.has_perm("articles.submit_article"),
+                "can_publish": request.user.has_perm("articles.publish_article"),
+            }
+        }
+
+    def _article_or_404(self, request, object_id):
+        article = self.get_object(request, object_id)
+        if article is None:
+            raise Http404("No article with that ID.")
+        return article
+
+    def _workflow_view(self, request, article, *, title, form, template, perform, extra=None):
+        if request.method == "POST" and form.is_valid():
+            try:
+                message = perform(form.cleaned_data)
+            except PermissionDenied:
+                raise
+            except ValidationError as error:
+                _add_form_errors(form, error)
+            else:
+                self.message_user(request, message, messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:articles_article_change", args=[article.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "subtitle": article.title,
+            "article": article,
+            "opts": self.opts,
+            "form": form,
+            **(extra or {}),
+        }
+        return TemplateResponse(request, f"admin/articles/article/{template}", context)
+
+    def submit_view(self, request, object_id):
+        if not request.user.has_perm("articles.submit_article"):
+            raise PermissionDenied
+        article = self._article_or_404(request, object_id)
+        form = SubmitForReviewForm(request.POST or None)
+        if not request.user.has_perm("articles.publish_article"):
+            del form.fields["publish_on_approval"]
+
+        def perform(data):
+            review = services.submit_for_review(
+                article=article,
+                reviewer=data["reviewer"],
+                requested_by=request.user,
+                due_on=data.get("due_on"),
+                note=data.get("note", ""),
+                publish_on_approval=data.get("publish_on_approval", False),
+            )
+            return f"Submitted for review to {review.reviewer.name}."
+
+        return self._workflow_view(
+            request, article, title="Submit for medical review", form=form,
+            template="submit.html", perform=perform,
+        )  # fmt: skip
+
+    def publish_view(self, request, object_id):
+        if not request.user.has_perm("articles.publish_article"):
+            raise PermissionDenied
+        article = self._article_or_404(request, object_id)
+        form = PublishForm(request.POST or None)
+
+        def perform(data):
+            version = services.publish(
+                article=article, user=request.user, change_summary=data["change_summary"]
+            )
+            return f"Published version {version.number}. Readers now see the approved content."
+
+        return self._workflow_view(
+            request, article, title="Publish", form=form, template="publish.html",
+            perform=perform, extra={"approval": services.current_approval(article=article)},
+        )  # fmt: skip
+
+    def schedule_view(self, request, object_id):
+        if not request.user.has_perm("articles.publish_article"):
+            raise PermissionDenied
+        article = self._article_or_404(request, object_id)
+        form = ScheduleForm(request.POST or None)
+
+        def perform(data):
+            services.schedule_publication(
+                article=article,
+                user=request.user,
+                publish_at=data["publish_at"],
+                change_summary=data["change_summary"],
+            )
+            when = timezone.localtime(data["publish_at"])
+            return f"Scheduled to publish at {when:%H:%M on %d %B %Y}."
+
+        if request.method == "POST" and request.POST.get("cancel"):
+            try:
+                services.cancel_schedule(article=article, user=request.user)
+            except ValidationError as error:
+                self.message_user(request, _error_text(error), messages.ERROR)
+            else:
+                self.message_user(request, "Scheduled publication cancelled.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        return self._workflow_view(
+            request, article, title="Schedule publication", form=form,
+            template="schedule.html", perform=perform,
+            extra={"approval": services.current_approval(article=article)},
+        )  # fmt: skip
+
+    def unpublish_view(self, request, object_id):
+        if not request.user.has_perm("articles.publish_article"):
+            raise PermissionDenied
+        article = self._article_or_404(request, object_id)
+        form = UnpublishForm(request.POST or None)
+
+        def perform(data):
+            services.unpublish(article=article, user=request.user, reason=data["reason"])
+            return "Unpublished. The page is no longer public; its history is kept."
+
+        return self._workflow_view(
+            request, article, title="Unpublish", form=form, template="unpublish.html",
+            perform=perform,
+        )  # fmt: skip
+
+
+admin.site.unregister(Article)
+admin.site.register(Article, WorkflowArticleAdmin)
+
+
+class ReviewStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return ReviewStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset.filter(status=ReviewStatus.OPEN)
+        return queryset.filter(status=self.value())
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": (self.value() or ReviewStatus.OPEN) == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
+@admin.register(ReviewRequest)
+class ReviewRequestAdmin(admin.ModelAdmin):
+    """ "My reviews" for medical reviewers; every review for editors."""
+
+    list_display = ["article", "reviewer", "due_on", "overdue", "status", "requested_by",
+                    "created_at", "review_link"]  # fmt: skip
+    list_filter = [ReviewStatusFilter, "reviewer"]
+    list_select_related = ["article", "reviewer", "requested_by"]
+    search_fields = ["article__title", "reviewer__name"]
+    ordering = ["due_on", "created_at"]
+    readonly_fields = ["article", "reviewer", "requested_by", "due_on", "note",
+                       "publish_on_approval", "status", "created_at", "closed_at"]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False  # reviews start from an article's "Submit for review"
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the review record is kept
+
+    def _sees_all(self, request):
+        return request.user.has_perm("reviewers.change_reviewrequest")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self._sees_all(request):
+            return queryset
+        return queryset.assigned_to(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        title = "All reviews" if self._sees_all(request) else "My reviews"
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    @admin.display(description="Overdue", boolean=True)
+    def overdue(self, review_request):
+        return review_request.is_overdue
+
+    @admin.display(description="")
+    def review_link(self, review_request):
+        if review_request.status != ReviewStatus.OPEN:
+            return ""
+        return format_html(
+            '<a class="button" href="{}">Review</a>',
+            reverse("admin:reviewers_reviewrequest_review", args=[review_request.pk]),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="reviewers_reviewrequest_review",
+            ),
+            path(
+                "<path:object_id>/cancel/",
+                self.admin_site.admin_view(self.cancel_view),
+                name="reviewers_reviewrequest_cancel",
+            ),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request, object_id):
+        review_request = get_object_or_404(
+            self.get_queryset(request).select_related("article__category"), pk=object_id
+        )
+        article = review_request.article
+        can_decide = (
+            request.user.has_perm("reviewers.sign_off")
+            and review_request.reviewer.user_id == request.user.pk
+            and review_request.status == ReviewStatus.OPEN
+        )
+        form = DecisionForm(request.POST or None)
+        if request.method == "POST":
+            if not can_decide:
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    sign_off = services.decide_review(
+                        review_request=review_request,
+                        user=request.user,
+                        decision=form.cleaned_data["decision"],
+                        notes=form.cleaned_data["notes"],
+                        checklist=form.checklist(),
+                    )
+                except ValidationError as error:
+                    _add_form_errors(form, error)
+                else:
+                    self.message_user(
+                        request,
+                        f"{sign_off.get_decision_display()}: {article.title}.",
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(reverse("admin:reviewers_reviewrequest_changelist"))
+        last_approval = article.sign_offs.approvals().first()
+        diff = None
+        if last_approval:
+            diff = diff_snapshots(last_approval.content, content_snapshot(article))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Review: {article.title}",
+            "opts": self.opts,
+            "review_request": review_request,
+            "article": article,
+            "preview": build_version(article),
+            "last_approval": last_approval,
+            "diff": diff,
+            "form": form,
+            "can_decide": can_decide,
+            "earlier_sign_offs": article.sign_offs.select_related("reviewer"),
+        }
+        return TemplateResponse(request, "admin/reviewers/reviewrequest/review.html", context)
+
+    def cancel_view(self, request, object_id):
+        review_request = get_object_or_404(ReviewRequest, pk=object_id)
+        if request.method != "POST":
+            return HttpResponseRedirect(
+                reverse("admin:reviewers_reviewrequest_change", args=[object_id])
+            )
+        try:
+            services.cancel_review(
+                review_request=review_request,
+                user=request.user,
+                reason=request.POST.get("reason", ""),
+            )
+        except ValidationError as error:
+            self.message_user(request, _error_text(error), messages.ERROR)
+        else:
+            self.message_user(request, "Review cancelled.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:reviewers_reviewrequest_changelist"))
+
+
+@admin.register(SignOff)
+class SignOffAdmin(admin.ModelAdmin):
+    """The audit trail of every decision; nothing here can be changed or deleted."""
+
+    list_display = ["article", "reviewer", "decision", "reviewed_on", "is_imported", "created_at"]
+    list_filter = ["decision", "is_imported", "reviewer"]
+    list_select_related = ["article", "reviewer"]
+    search_fields = ["article__title", "reviewer__name", "notes"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,7 +6,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import FAQ, Article, ArticleStatus, Category, Citation, Source, SourceType
+from articles.models import (
+    FAQ,
+    Article,
+    ArticleStatus,
+    Category,
+    Citation,
+    PublishedVersion,
+    Source,
+    SourceType,
+    VersionKind,
+)
+from articles.services import create_published_version, refresh_content_fingerprint
 from reviewers.models import Reviewer
 
 
@@ -91,6 +102,12 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.tags.add(*extracted)
 
+    @factory.post_generation
+    def live_version(self, create, extracted, **kwargs):
+        """A published article gets its live version, as the review workflow would make it."""
+        if create and self.status == ArticleStatus.PUBLISHED and self.live_version_id is None:
+            republish(self, published_at=self.published_at)
+
 
 class CitationFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -113,3 +130,73 @@ class FAQFactory(factory.django.DjangoModelFactory):
     question = factory.Sequence(lambda n: f"Question number {n}?")
     answer = "A short **answer**."
     order = factory.Sequence(lambda n: n)
+
+
+def republish(article, *, published_at=None, change_summary="First published"):
+    """Freeze the article's current content as its live version (after adding citations,
+    FAQs or edits in a test), keeping its reviewer and review dates."""
+    refresh_content_fingerprint(article=article)
+    version = create_published_version(
+        article=article,
+        reviewer=article.reviewer,
+        reviewed_on=article.last_reviewed_on,
+        next_review_due=article.next_review_due,
+        kind=VersionKind.PUBLISHED,
+        change_summary=change_summary,
+        published_at=published_at,
+    )
+    article.refresh_from_db()
+    return version
+
+
+def delete_all_articles():
+    """Delete every article with its protected review history, as an empty database has."""
+    from reviewers.models import ReviewRequest, SignOff
+
+    Article.objects.update(live_version=None)
+    SignOff.objects.all().delete()
+    ReviewRequest.objects.all().delete()
+    PublishedVersion.objects.all().delete()
+    Article.objects.all().delete()
+
+
+def role_user(role: str, **kwargs):
+    """A staff account in one of the groups the roles migration creates: "Writer",
+    "Medical reviewer" or "Editor" (the real group, not hand-picked permissions)."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def reviewer_with_account(**kwargs):
+    """A reviewer profile linked (Reviewer.user) to a "Medical reviewer" staff account."""
+    return ReviewerFactory(user=role_user("Medical reviewer"), **kwargs)
+
+
+def cited_article(*, published=True, citation_key="guidance", **kwargs):
+    """An article that passes the pre-review checks: its body cites one source. Published
+    (the default), its live version includes the citation; published=False: a draft."""
+    kwargs.setdefault("body", f"## Overview\n\nMost people recover in weeks.[^{citation_key}]")
+    review = {
+        name: kwargs.pop(name)
+        for name in ("reviewer", "last_reviewed_on", "next_review_due", "published_at")
+        if name in kwargs
+    }
+    article = ArticleFactory(draft=True, **kwargs)
+    CitationFactory(article=article, key=citation_key)
+    if not published:
+        for name, value in review.items():
+            setattr(article, name, value)
+        if review:
+            article.save()
+        return article
+    article.reviewer = review.get("reviewer") or ReviewerFactory()
+    article.last_reviewed_on = review.get("last_reviewed_on", datetime.date(2026, 1, 3))
+    article.next_review_due = review.get("next_review_due", datetime.date(2027, 1, 3))
+    republish(
+        article,
+        published_at=review.get("published_at", timezone.now() - datetime.timedelta(days=30)),
+    )
+    return article

@@ -20,6 +20,7 @@ from tests.factories import (
     FAQFactory,
     ReviewerFactory,
     SourceFactory,
+    delete_all_articles,
     image_file,
 )
 
@@ -141,6 +142,8 @@ def test_import_creates_every_record_from_the_files(content):
         "articles": 2,
         "citations": 2,
         "faqs": 2,
+        "approvals": 1,
+        "versions": 1,
     }
     article = Article.objects.get(slug="sleep-basics")
     assert article.title == ARTICLE["title"]
@@ -176,6 +179,21 @@ def test_import_creates_every_record_from_the_files(content):
     assert re.fullmatch(r"reviewers/ada-lovelace-[0-9a-f]{8}\.jpg", reviewer.photo.name)
     draft = Article.objects.get(slug="naps")
     assert (draft.status, draft.published_at, draft.reviewer) == (ArticleStatus.DRAFT, None, None)
+    approval = article.sign_offs.get()
+    assert (approval.decision, approval.is_imported, approval.reviewed_on) == (
+        "approved",
+        True,
+        datetime.date(2026, 1, 3),
+    )
+    assert approval.content_fingerprint == article.content_fingerprint
+    live = article.live_version
+    assert (live.kind, live.title, live.reviewer.slug) == (
+        "imported",
+        ARTICLE["title"],
+        "ada-lovelace",
+    )
+    assert live.reviewed_on == datetime.date(2026, 1, 3)
+    assert article.is_published
     source = Source.objects.get()
     assert (source.source_type, source.trust_label) == (
         "government_authority",
@@ -208,7 +226,7 @@ def test_importing_the_same_folder_twice_changes_nothing(content, settings):
 def test_reimporting_into_an_emptied_database_reuses_the_stored_images(content, settings):
     import_content(directory=content)
     files = media_files(settings)
-    Article.objects.all().delete()
+    delete_all_articles()
     Reviewer.objects.all().delete()
 
     import_content(directory=content)
@@ -325,7 +343,7 @@ def test_export_then_import_into_an_empty_database_round_trips(tmp_path):
     original = content_snapshot()
 
     export_content(directory=tmp_path / "first")
-    Article.objects.all().delete()
+    delete_all_articles()
     for model in (Reviewer, Category, Source, Tag):
         model.objects.all().delete()
     import_content(directory=tmp_path / "first")
@@ -378,7 +396,7 @@ def test_one_bad_file_stops_the_whole_import_and_names_every_problem(content, se
     ("changes", "expected"),
     [
         ({"title": None}, "title: missing; this field is required"),
-        ({"status": "live"}, "status: expected one of draft, published, got 'live'"),
+        ({"status": "live"}, "status: expected one of draft, published, unpublished, got 'live'"),
         ({"reviewer": None}, "reviewer: a published article needs this"),
         ({"published_on": None}, "published_on: a published article needs this"),
         ({"reviewer": "nobody"}, "reviewer: no reviewers/nobody.md in the folder"),

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from articles.models import Article, ArticleStatus, Citation, Source, SourceType
@@ -324,7 +325,7 @@ def test_for_listing_orders_newest_first_and_loads_category_and_reviewer(
 
     with django_assert_num_queries(1):
         listed = list(Article.objects.published().for_listing())
-        names = [(a.category.name, a.reviewer.name) for a in listed]
+        names = [(a.category.name, a.live_version.reviewer.name) for a in listed]
 
     assert listed == [newer, older, same_time_b, same_time_a]
     assert len(names) == 4
@@ -349,14 +350,22 @@ def test_reviewer_is_protected_while_it_has_reviewed_articles():
         reviewer.delete()
 
 
-def test_deleting_an_article_deletes_its_citations_but_not_the_source():
-    citation = CitationFactory()
+def test_deleting_a_draft_deletes_its_citations_but_not_the_source():
+    citation = CitationFactory(article=ArticleFactory(draft=True))
     source = citation.source
 
     citation.article.delete()
 
     assert not Citation.objects.filter(pk=citation.pk).exists()
     assert Source.objects.filter(pk=source.pk).exists()
+
+
+def test_a_published_article_cannot_be_deleted_so_its_history_is_kept():
+    article = ArticleFactory()
+
+    with pytest.raises(ProtectedError):
+        article.delete()
+    assert Article.objects.filter(pk=article.pk).exists()
 
 
 def test_source_without_trust_label_takes_the_label_of_its_type():

@@ -14,6 +14,7 @@ from tests.factories import (
     ReviewerFactory,
     SourceFactory,
     UserFactory,
+    republish,
 )
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +84,7 @@ def article():
         order=2,
     )
     FAQFactory(article=article, question="Should I rest in bed?", answer="No, **keep moving**.")
+    republish(article)
     return article
 
 
@@ -167,6 +169,7 @@ class TestArticlePage:
         source = SourceFactory(name="<b onmouseover=alert(4)>Evil</b>")
         CitationFactory(article=article, key="x", source=source, title="<svg onload=alert(5)>")
         FAQFactory(article=article, question="<i>q</i>", answer="<iframe src=javascript:alert(6)>")
+        republish(article)
         html = client.get("/articles/hostile/").content.decode()
         assert "<script>alert" not in html
         assert "<img src=x" not in html

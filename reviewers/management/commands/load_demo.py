@@ -1,12 +1,21 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.content_files import ContentImportError, import_content
 from articles.models import Article
+from reviewers.models import Reviewer
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "healthsite-demo"
+# One account per editorial role, to try the review workflow; the reviewer account signs in
+# as the demo reviewer who reviews the sleep articles.
+DEMO_ROLE_ACCOUNTS = [
+    ("editor", "Editor", None),
+    ("writer", "Writer", None),
+    ("reviewer", "Medical reviewer", "helena-marwick"),
+]
 
 
 class Command(BaseCommand):
@@ -49,15 +58,36 @@ class Command(BaseCommand):
                 "on a machine nobody else can reach."
             )
             return
+        self._ensure_demo_accounts()
+
+    def _ensure_demo_accounts(self):
         user_model = get_user_model()
         if user_model.objects.filter(username=ADMIN_USERNAME).exists():
             self.stdout.write(
                 f"Demo admin: user '{ADMIN_USERNAME}' already existed; "
                 "its password was left unchanged."
             )
-            return
-        user_model.objects.create_superuser(ADMIN_USERNAME, email="", password=ADMIN_PASSWORD)
-        self.stdout.write(
-            f"Demo admin: http://127.0.0.1:8000/admin/  user: {ADMIN_USERNAME}  "
-            f"password: {ADMIN_PASSWORD}"
-        )
+        else:
+            user_model.objects.create_superuser(ADMIN_USERNAME, email="", password=ADMIN_PASSWORD)
+            self.stdout.write(
+                f"Demo admin: http://127.0.0.1:8000/admin/  user: {ADMIN_USERNAME}  "
+                f"password: {ADMIN_PASSWORD}"
+            )
+        created = []
+        for username, role, reviewer_slug in DEMO_ROLE_ACCOUNTS:
+            user, was_created = user_model.objects.get_or_create(
+                username=username,
+                defaults={"is_staff": True, "email": f"{username}@example.org"},
+            )
+            if was_created:
+                user.set_password(ADMIN_PASSWORD)
+                user.save()
+                created.append(username)
+            user.groups.add(Group.objects.get(name=role))
+            if reviewer_slug:
+                Reviewer.objects.filter(slug=reviewer_slug, user__isnull=True).update(user=user)
+        if created:
+            self.stdout.write(
+                "Demo role accounts (same password): "
+                + ", ".join(f"{u} ({r})" for u, r, _ in DEMO_ROLE_ACCOUNTS)
+            )

@@ -1,0 +1,61 @@
+"""The three editorial roles and exactly the permissions each needs.
+
+A data migration creates the groups; `sync_roles` can be rerun after new permissions are
+added. Permissions are "app_label.codename".
+"""
+
+READ_CONTENT = [
+    "articles.view_article",
+    "articles.view_citation",
+    "articles.view_faq",
+    "articles.view_category",
+    "articles.view_source",
+    "articles.view_publishedversion",
+    "reviewers.view_reviewer",
+    "reviewers.view_reviewrequest",
+    "reviewers.view_signoff",
+]
+
+WRITE_CONTENT = [
+    "articles.add_article",
+    "articles.change_article",
+    "articles.add_citation",
+    "articles.change_citation",
+    "articles.delete_citation",
+    "articles.add_faq",
+    "articles.change_faq",
+    "articles.delete_faq",
+    "articles.add_source",
+    "articles.change_source",
+    "articles.submit_article",
+    "taggit.view_tag",
+    "taggit.add_tag",
+]
+
+ROLES = {
+    "Writer": READ_CONTENT + WRITE_CONTENT,
+    "Medical reviewer": READ_CONTENT + ["reviewers.sign_off"],
+    "Editor": READ_CONTENT
+    + WRITE_CONTENT
+    + [
+        "articles.publish_article",
+        "articles.add_category",
+        "articles.change_category",
+        "reviewers.add_reviewer",
+        "reviewers.change_reviewer",
+        "reviewers.change_reviewrequest",
+        "taggit.change_tag",
+    ],
+}
+
+
+def sync_roles(group_model, permission_model) -> None:
+    for name, permissions in ROLES.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        wanted = []
+        for dotted in permissions:
+            app_label, codename = dotted.split(".")
+            wanted.append(
+                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
