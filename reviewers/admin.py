@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from articles.admin import ArticleAdmin
 from articles.models import Article, ArticleStatus
+from articles.quality import pre_review_checklist
 from articles.services import build_version, content_snapshot
 from reviewers import services
 from reviewers.diff import diff_snapshots
@@ -205,6 +206,7 @@ class WorkflowArticleAdmin(ArticleAdmin):
         return self._workflow_view(
             request, article, title="Submit for medical review", form=form,
             template="submit.html", perform=perform,
+            extra={"checklist": pre_review_checklist(article)},
         )  # fmt: skip
 
     def publish_view(self, request, object_id):

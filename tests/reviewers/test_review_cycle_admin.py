@@ -133,6 +133,9 @@ def test_writer_reviewer_editor_cycle(client, people, monkeypatch):
     response = approve(client, review)
     assert response.status_code == 302
     monkeypatch.undo()
+    approval = SignOff.objects.get(review_request=review)
+    assert approval.checklist == {name: True for name, _ in REVIEWER_CHECKLIST}
+    assert approval.reviewed_on == datetime.date(2026, 1, 5)
 
     # The editor publishes it.
     client.force_login(people["editor"])
@@ -231,6 +234,9 @@ def test_a_blocking_check_stops_submission_and_says_why(client, people):
     )
     client.force_login(people["writer"])
     submit_url = reverse("admin:articles_article_submit", args=[article.pk])
+    checklist = client.get(submit_url).content.decode()
+    assert "✗ Blocks submission:</strong> At least one citation" in checklist
+    assert "✓ Passed:</strong> Summary present" in checklist
 
     response = client.post(submit_url, {"reviewer": people["profile"].pk})
 
