@@ -11,7 +11,11 @@ from django.utils.html import format_html
 
 from articles.admin_quality import BrokenLinksFilter, QualityChecksAdminMixin, link_check_text
 from articles.models import FAQ, Article, ArticleStatus, Category, Citation, Source
-from articles.services import check_citation_markers, refresh_content_fingerprint
+from articles.services import (
+    check_citation_markers,
+    refresh_content_fingerprint,
+    update_review_schedule,
+)
 
 
 class CitationInlineFormSet(BaseInlineFormSet):
@@ -68,6 +72,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
             ("30", "Within 30 days"),
             ("90", "Within 90 days"),
             ("none", "No date set"),
+            ("awaiting", "Due within 30 days, no reviewer assigned"),
         ]
 
     def queryset(self, request, queryset):
@@ -82,6 +87,10 @@ class ReviewDueFilter(admin.SimpleListFilter):
                 )
             case "none":
                 return queryset.filter(next_review_due__isnull=True)
+            case "awaiting":
+                return queryset.filter(next_review_due__lte=today + timedelta(days=30)).exclude(
+                    review_requests__status="open"
+                )
         return queryset
 
 
@@ -174,6 +183,8 @@ class ArticleAdmin(QualityChecksAdminMixin, admin.ModelAdmin):
                     "reviewer",
                     "last_reviewed_on",
                     "next_review_due",
+                    "review_interval_months",
+                    "next_review_due_override",
                     "is_sample",
                 ]
             },
@@ -222,9 +233,16 @@ class ArticleAdmin(QualityChecksAdminMixin, admin.ModelAdmin):
         obj.edit_version += 1
         super().save_model(request, obj, form, change)
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("articles.publish_article"):
+            readonly += ["review_interval_months", "next_review_due_override"]
+        return readonly
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         refresh_content_fingerprint(article=form.instance)
+        update_review_schedule(article=form.instance)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
@@ -233,7 +251,7 @@ class ArticleAdmin(QualityChecksAdminMixin, admin.ModelAdmin):
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     ordering = ["name"]
-    list_display = ["name", "slug", "published_count", "article_count"]
+    list_display = ["name", "slug", "review_interval_months", "published_count", "article_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -248,6 +266,12 @@ class CategoryAdmin(admin.ModelAdmin):
                 ),
             )
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "review_interval_months" in form.changed_data:
+            for article in obj.articles.filter(review_interval_months__isnull=True):
+                update_review_schedule(article=article)
 
     @admin.display(description="Articles", ordering="_article_count")
     def article_count(self, category):

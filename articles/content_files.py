@@ -577,15 +577,21 @@ class _Writer:
         ):
             return
         reviewed_at = _midnight(article.last_reviewed_on)
+        due_in_file = article.next_review_due
         create_published_version(
             article=article,
             reviewer=article.reviewer,
             reviewed_on=article.last_reviewed_on,
-            next_review_due=article.next_review_due,
             kind=VersionKind.IMPORTED,
             change_summary="Imported with its medical review",
             published_at=max(article.published_at, reviewed_at),
         )
+        article.refresh_from_db()
+        if due_in_file and due_in_file != article.next_review_due:
+            # The file's date differs from the schedule: keep it as a date an editor set.
+            article.next_review_due_override = due_in_file
+            article.next_review_due = due_in_file
+            article.save(update_fields=["next_review_due_override", "next_review_due"])
         self._count("versions", "created")
 
     def _upsert(self, model, record, values, image_field=None):

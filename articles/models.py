@@ -1,3 +1,6 @@
+import calendar
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -18,6 +21,39 @@ class HttpsURLField(models.URLField):
         return super().formfield(**{"assume_scheme": "https", **kwargs})
 
 
+MAX_REVIEW_INTERVAL_MONTHS = 36
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, or the month's last day when it is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+review_interval_validators = [MinValueValidator(1), MaxValueValidator(MAX_REVIEW_INTERVAL_MONTHS)]
+
+
+def review_interval_field(help_text):
+    return models.PositiveSmallIntegerField(
+        "review interval (months)",
+        null=True,
+        blank=True,
+        validators=review_interval_validators,
+        help_text=help_text,
+    )
+
+
+def review_interval_constraint(name):
+    return models.CheckConstraint(
+        condition=Q(review_interval_months__isnull=True)
+        | Q(review_interval_months__gte=1, review_interval_months__lte=MAX_REVIEW_INTERVAL_MONTHS),
+        name=name,
+    )
+
+
 citation_key_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9_-]*\Z",
     "Use lowercase letters, digits, hyphens and underscores, starting with a letter or digit "
@@ -34,11 +70,16 @@ class Category(models.Model):
     description = models.TextField(
         blank=True, help_text="One or two sentences shown at the top of the category's hub page."
     )
+    review_interval_months = review_interval_field(
+        "How often this category's articles are re-reviewed, at most 36 months. Empty: the "
+        "site default."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [review_interval_constraint("category_review_interval_range")]
         verbose_name_plural = "categories"
 
     def __str__(self):
@@ -208,7 +249,23 @@ class Article(models.Model):
     last_reviewed_on = models.DateField(
         "last reviewed", null=True, blank=True, help_text="The date of the latest medical review."
     )
-    next_review_due = models.DateField("next review due", null=True, blank=True)
+    next_review_due = models.DateField(
+        "next review due",
+        null=True,
+        blank=True,
+        help_text="The last review plus the review interval, or the date an editor set.",
+    )
+    review_interval_months = review_interval_field(
+        "How often this article is re-reviewed, at most 36 months. Empty: its category's "
+        "interval, or the site default."
+    )
+    next_review_due_override = models.DateField(
+        "set next review date",
+        null=True,
+        blank=True,
+        help_text="Editors: set a date to bring the next review forward or push it back "
+        "(at most 36 months after the last review). Cleared by the next review.",
+    )
     is_sample = models.BooleanField(
         "sample content",
         default=False,
@@ -298,6 +355,7 @@ class Article(models.Model):
                 | Q(next_review_due__gt=models.F("last_reviewed_on")),
                 name="article_next_review_after_last",
             ),
+            review_interval_constraint("article_review_interval_range"),
         ]
 
     def __str__(self):
@@ -313,6 +371,14 @@ class Article(models.Model):
             and self.live_version_id is not None
             and self.published_at is not None
             and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_being_rereviewed(self):
+        """Overdue by more than the grace period: the page tells readers it is being reviewed."""
+        return self.next_review_due is not None and (
+            self.next_review_due + datetime.timedelta(days=settings.REVIEW_OVERDUE_GRACE_DAYS)
+            < timezone.localdate()
         )
 
     @property
@@ -341,6 +407,18 @@ class Article(models.Model):
             and self.next_review_due <= self.last_reviewed_on
         ):
             errors["next_review_due"] = "The next review must be after the last review date."
+        override = self.next_review_due_override
+        if override and self.last_reviewed_on:
+            if override <= self.last_reviewed_on:
+                errors["next_review_due_override"] = (
+                    "The next review must be after the last review "
+                    f"({self.last_reviewed_on:%d %B %Y}); choose a later date."
+                )
+            elif override > add_months(self.last_reviewed_on, MAX_REVIEW_INTERVAL_MONTHS):
+                errors["next_review_due_override"] = (
+                    f"Reviews are at most {MAX_REVIEW_INTERVAL_MONTHS} months apart; choose a "
+                    f"date on or before {add_months(self.last_reviewed_on, 36):%d %B %Y}."
+                )
         if errors:
             raise ValidationError(errors)
 

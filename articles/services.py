@@ -8,13 +8,21 @@ import datetime
 import hashlib
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from articles.markdown import CitedSource, render_markdown, unknown_citation_keys
-from articles.models import Article, ArticleEvent, ArticleStatus, PublishedVersion, VersionKind
+from articles.models import (
+    Article,
+    ArticleEvent,
+    ArticleStatus,
+    PublishedVersion,
+    VersionKind,
+    add_months,
+)
 
 
 def check_citation_markers(*, body: str, citation_keys) -> None:
@@ -71,6 +79,36 @@ def refresh_content_fingerprint(*, article: Article) -> str:
         Article.objects.filter(pk=article.pk).update(content_fingerprint=current)
         article.content_fingerprint = current
     return current
+
+
+def review_interval_months(article: Article) -> int:
+    """The article's own interval, else its category's, else the site default."""
+    return (
+        article.review_interval_months
+        or article.category.review_interval_months
+        or settings.REVIEW_INTERVAL_MONTHS
+    )
+
+
+def scheduled_review_due(*, article: Article, reviewed_on: datetime.date) -> datetime.date:
+    return add_months(reviewed_on, review_interval_months(article))
+
+
+def update_review_schedule(*, article: Article) -> datetime.date | None:
+    """Set next review due from the last review and the interval, unless an editor set a date.
+
+    Call after the article's interval, its category's interval or the editor's date changed.
+    """
+    if article.last_reviewed_on is None:
+        due = None
+    elif article.next_review_due_override:
+        due = article.next_review_due_override
+    else:
+        due = scheduled_review_due(article=article, reviewed_on=article.last_reviewed_on)
+    if due != article.next_review_due:
+        article.next_review_due = due
+        Article.objects.filter(pk=article.pk).update(next_review_due=due)
+    return due
 
 
 def build_version(article: Article, **fields) -> PublishedVersion:
@@ -135,7 +173,6 @@ def create_published_version(
     article: Article,
     reviewer,
     reviewed_on: datetime.date,
-    next_review_due: datetime.date,
     kind: str,
     change_summary: str,
     published_by=None,
@@ -146,6 +183,7 @@ def create_published_version(
     The caller has checked that an approval covers exactly this content; this function
     only records it. For a re-review that confirmed the live content, ``kind`` is
     REVIEWED_UNCHANGED and the live content is copied forward with the new review date.
+    A new review date restarts the review schedule and clears a date an editor had set.
     """
     published_at = published_at or timezone.now()
     with transaction.atomic():
@@ -192,14 +230,19 @@ def create_published_version(
         if first_publication and article.published_at is None:
             article.published_at = published_at
         article.reviewer = reviewer
+        if reviewed_on != article.last_reviewed_on:
+            article.next_review_due_override = None
         article.last_reviewed_on = reviewed_on
-        article.next_review_due = next_review_due
+        article.next_review_due = article.next_review_due_override or scheduled_review_due(
+            article=article, reviewed_on=reviewed_on
+        )
         article.publish_at = None
         article.publish_note = ""
         article.save(
             update_fields=[
                 "live_version", "status", "published_at", "reviewer", "last_reviewed_on",
-                "next_review_due", "publish_at", "publish_note", "updated_at",
+                "next_review_due", "next_review_due_override", "publish_at", "publish_note",
+                "updated_at",
             ]
         )  # fmt: skip
         record_event(

@@ -135,6 +135,10 @@ SITE_NAME = env.str("HEALTHSITE_NAME", default="healthsite")
 ARTICLES_PER_PAGE = 12
 # How long a medical review stays current before the article is due for re-review.
 REVIEW_INTERVAL_MONTHS = env.int("HEALTHSITE_REVIEW_INTERVAL_MONTHS", default=12)
+# Days past "Next review due" before the page tells readers the article is being reviewed.
+REVIEW_OVERDUE_GRACE_DAYS = env.int("HEALTHSITE_REVIEW_OVERDUE_GRACE_DAYS", default=30)
+# send_review_reminders emails the reviewer this many days before a review's due date.
+REVIEW_REMINDER_DAYS_BEFORE = env.int("HEALTHSITE_REVIEW_REMINDER_DAYS_BEFORE", default=7)
 
 # Editorial quality checks (docs/quality-checks.md): the reading grade articles aim for,
 # and the age in years after which a citation is flagged to the reviewer as old.

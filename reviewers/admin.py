@@ -13,8 +13,11 @@ from articles.models import Article, ArticleStatus
 from articles.quality import pre_review_checklist
 from articles.services import build_version, content_snapshot
 from reviewers import services
+from reviewers.calendar_feed import feed_path, reset_calendar_token
+from reviewers.dashboard import review_dashboard
 from reviewers.diff import diff_snapshots
 from reviewers.forms import (
+    DashboardFilterForm,
     DecisionForm,
     PublishForm,
     ScheduleForm,
@@ -32,7 +35,8 @@ class ReviewerAdmin(admin.ModelAdmin):
     search_fields = ["name", "credentials", "specialty"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
-    readonly_fields = ["photo_preview"]
+    readonly_fields = ["photo_preview", "calendar_feed_url"]
+    actions = ["reset_calendar_link"]
     fields = ["name", "slug", "credentials", "specialty", "bio", "photo", "photo_preview",
               "user", "is_active"]  # fmt: skip
 
@@ -56,6 +60,55 @@ class ReviewerAdmin(admin.ModelAdmin):
             '<img src="{}" alt="" style="max-width: 160px; height: auto">', reviewer.photo.url
         )
 
+    def _sees_calendar_of(self, request, reviewer):
+        return reviewer.user_id == request.user.pk or request.user.has_perm(
+            "reviewers.change_reviewer"
+        )
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and self._sees_calendar_of(request, obj):
+            fields.append("calendar_feed_url")
+        return fields
+
+    @admin.display(description="Calendar feed")
+    def calendar_feed_url(self, reviewer):
+        path = feed_path(reviewer)
+        return format_html(
+            '<a href="{}">{}</a><div class="help">Review due dates as a calendar: copy this '
+            "link (right-click, Copy link) and add it to your calendar app as a subscription "
+            "(Google Calendar: Add calendar, From URL; Apple Calendar: New Calendar "
+            "Subscription; Outlook: Subscribe from web). Keep it private: anyone with the "
+            "link can see these dates. If it is shared by mistake, use the Reset calendar "
+            "link action on the list of reviewers.</div>",
+            path,
+            path,
+        )
+
+    def has_reset_calendar_permission(self, request):
+        return (
+            request.user.has_perm("reviewers.change_reviewer")
+            or Reviewer.objects.filter(user=request.user).exists()
+        )
+
+    @admin.action(description="Reset calendar link", permissions=["reset_calendar"])
+    def reset_calendar_link(self, request, queryset):
+        if not request.user.has_perm("reviewers.change_reviewer"):
+            queryset = queryset.filter(user=request.user)  # reviewers reset only their own
+        reset = [reset_calendar_token(reviewer=reviewer) for reviewer in queryset]
+        if not reset:
+            self.message_user(
+                request, "You can reset only your own calendar link.", messages.WARNING
+            )
+            return
+        names = ", ".join(reviewer.name for reviewer in reset)
+        self.message_user(
+            request,
+            f"New calendar link for {names}. The old link has stopped working; subscribe "
+            "again with the new link shown on the reviewer's page.",
+            messages.SUCCESS,
+        )
+
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
@@ -74,6 +127,51 @@ class WorkflowArticleAdmin(ArticleAdmin):
     the review state in the list, and the audit trail on the change page."""
 
     change_form_template = "admin/articles/article/workflow_change_form.html"
+    actions = ["schedule_re_review"]
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("articles.submit_article")
+
+    @admin.action(description="Schedule re-review of selected articles", permissions=["submit"])
+    def schedule_re_review(self, request, queryset):
+        form = SubmitForReviewForm(request.POST if "apply" in request.POST else None)
+        del form.fields["publish_on_approval"]
+        form.fields["due_on"].required = True
+        if form.is_bound and form.is_valid():
+            scheduled, refused = [], []
+            for article in queryset:
+                try:
+                    services.submit_for_review(
+                        article=article,
+                        reviewer=form.cleaned_data["reviewer"],
+                        requested_by=request.user,
+                        due_on=form.cleaned_data["due_on"],
+                        note=form.cleaned_data["note"],
+                    )
+                except ValidationError as error:
+                    refused.append(f"{article.title}: {_error_text(error)}")
+                else:
+                    scheduled.append(article.title)
+            if scheduled:
+                reviewer = form.cleaned_data["reviewer"].name
+                self.message_user(
+                    request,
+                    f"Re-review scheduled with {reviewer} for {len(scheduled)} "
+                    f"article{'s' if len(scheduled) != 1 else ''}.",
+                    messages.SUCCESS,
+                )
+            for problem in refused:
+                self.message_user(request, f"Not scheduled: {problem}", messages.WARNING)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Schedule re-review",
+            "opts": self.opts,
+            "form": form,
+            "articles": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/articles/article/schedule_re_review.html", context)
 
     def get_list_display(self, request):
         return [*super().get_list_display(request), "workflow_state"]
@@ -350,6 +448,11 @@ class ReviewRequestAdmin(admin.ModelAdmin):
                 name="reviewers_reviewrequest_review",
             ),
             path(
+                "dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="reviewers_review_dashboard",
+            ),
+            path(
                 "<path:object_id>/cancel/",
                 self.admin_site.admin_view(self.cancel_view),
                 name="reviewers_reviewrequest_cancel",
@@ -367,7 +470,10 @@ class ReviewRequestAdmin(admin.ModelAdmin):
             and review_request.reviewer.user_id == request.user.pk
             and review_request.status == ReviewStatus.OPEN
         )
-        form = DecisionForm(request.POST or None)
+        preview = build_version(article)
+        form = DecisionForm(
+            request.POST or None, initial={"content_fingerprint": preview.content_fingerprint}
+        )
         if request.method == "POST":
             if not can_decide:
                 raise PermissionDenied
@@ -379,6 +485,7 @@ class ReviewRequestAdmin(admin.ModelAdmin):
                         decision=form.cleaned_data["decision"],
                         notes=form.cleaned_data["notes"],
                         checklist=form.checklist(),
+                        reviewed_fingerprint=form.cleaned_data["content_fingerprint"],
                     )
                 except ValidationError as error:
                     _add_form_errors(form, error)
@@ -399,7 +506,7 @@ class ReviewRequestAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "review_request": review_request,
             "article": article,
-            "preview": build_version(article),
+            "preview": preview,
             "last_approval": last_approval,
             "diff": diff,
             "form": form,
@@ -407,6 +514,34 @@ class ReviewRequestAdmin(admin.ModelAdmin):
             "earlier_sign_offs": article.sign_offs.select_related("reviewer"),
         }
         return TemplateResponse(request, "admin/reviewers/reviewrequest/review.html", context)
+
+    def dashboard_view(self, request):
+        if not request.user.has_perm("reviewers.view_reviewrequest"):
+            raise PermissionDenied
+        form = DashboardFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        dashboard = review_dashboard(
+            today=timezone.localdate(),
+            category=filters.get("category"),
+            reviewer=filters.get("reviewer"),
+        )
+        article_filter = "&".join(
+            f"{name}={value.pk}"
+            for name, value in [
+                ("category__id__exact", filters.get("category")),
+                ("reviewer__id__exact", filters.get("reviewer")),
+            ]
+            if value
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Review dashboard",
+            "opts": self.opts,
+            "form": form,
+            "dashboard": dashboard,
+            "article_filter": f"&{article_filter}" if article_filter else "",
+        }
+        return TemplateResponse(request, "admin/reviewers/dashboard.html", context)
 
     def cancel_view(self, request, object_id):
         review_request = get_object_or_404(ReviewRequest, pk=object_id)

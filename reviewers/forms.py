@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from articles.models import Category
 from reviewers.models import Decision, Reviewer
 
 REVIEWER_CHECKLIST = [
@@ -36,6 +37,8 @@ class SubmitForReviewForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    # The fingerprint of the content the reviewer was shown; see decide_review.
+    content_fingerprint = forms.CharField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
     notes = forms.CharField(
         required=False,
@@ -100,3 +103,8 @@ class UnpublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Why the article is coming down; kept in the audit trail.",
     )
+
+
+class DashboardFilterForm(forms.Form):
+    category = forms.ModelChoiceField(queryset=Category.objects.all(), required=False)
+    reviewer = forms.ModelChoiceField(queryset=Reviewer.objects.all(), required=False)

@@ -1,9 +1,16 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.images import validate_image_upload
+
+
+def new_calendar_token() -> str:
+    """A fresh secret for a reviewer's private calendar feed URL (256 bits)."""
+    return secrets.token_urlsafe(32)
 
 
 class ReviewerQuerySet(models.QuerySet):
@@ -50,6 +57,14 @@ class Reviewer(models.Model):
         "active",
         default=True,
         help_text="Inactive reviewers keep their profile and history but get no new reviews.",
+    )
+    calendar_token = models.CharField(
+        max_length=64,
+        unique=True,
+        default=new_calendar_token,
+        editable=False,
+        help_text="The secret in the reviewer's private calendar feed URL. Reset it to revoke "
+        "the old URL.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -196,3 +211,36 @@ class SignOff(models.Model):
 
     def __str__(self):
         return f"{self.get_decision_display()} by {self.reviewer.name} on {self.reviewed_on}"
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", "Due soon"
+    DUE_TODAY = "due_today", "Due today"
+    OVERDUE = "overdue", "Overdue (to the editors)"
+
+
+class ReviewReminder(models.Model):
+    """One reminder about a review's due date, recorded when it is sent so it is sent once."""
+
+    review_request = models.ForeignKey(
+        ReviewRequest, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.TextField(
+        blank=True, help_text="Email addresses, comma-separated; empty when nobody had one."
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review_request", "kind"], name="review_reminder_once_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ReminderKind.values), name="review_reminder_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} reminder for {self.review_request}"

@@ -5,11 +5,9 @@ changes review or publication state. Each checks who may do it, validates, runs 
 transaction and records an entry in the article's audit trail.
 """
 
-import calendar
 import datetime
 import logging
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -31,18 +29,6 @@ logger = logging.getLogger(__name__)
 REVIEWED_UNCHANGED_SUMMARY = "Reviewed, no changes"
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
-
-
-def next_review_due_after(*, article: Article, reviewed_on: datetime.date) -> datetime.date:
-    return add_months(reviewed_on, settings.REVIEW_INTERVAL_MONTHS)
-
-
 def _require(user, permission: str, action: str) -> None:
     if not user.has_perm(permission):
         raise PermissionDenied(f"You do not have permission to {action}.")
@@ -59,13 +45,14 @@ def _authored_by(article: Article, user) -> bool:
 def current_approval(*, article: Article) -> SignOff | None:
     """The latest approval that covers exactly the article's current content, if any."""
     current = refresh_content_fingerprint(article=article)
-    return (
-        SignOff.objects.approvals()
-        .filter(article=article, content_fingerprint=current)
+    latest = (
+        SignOff.objects.filter(article=article, content_fingerprint=current)
         .select_related("reviewer")
         .order_by("-created_at", "-pk")
         .first()
     )
+    # A later request for changes on the very same content withdraws an earlier approval.
+    return latest if latest and latest.decision == Decision.APPROVED else None
 
 
 def submit_for_review(
@@ -152,10 +139,13 @@ def decide_review(
     decision: str,
     notes: str = "",
     checklist: dict | None = None,
+    reviewed_fingerprint: str | None = None,
 ) -> SignOff:
     """Record the assigned reviewer's approval or request for changes.
 
-    The sign-off covers a fingerprint of the content as it is now. Approving content that
+    The sign-off covers a fingerprint of the content as it is now; ``reviewed_fingerprint``,
+    the fingerprint of the content the reviewer was shown, must still match it, so an edit
+    saved while they read is never approved unseen. Approving content that
     is already live moves "Page last reviewed" forward; approving a request marked
     "publish on approval" publishes at once.
     """
@@ -182,6 +172,11 @@ def decide_review(
         if _authored_by(article, user):
             raise PermissionDenied("Nobody may approve an article they wrote.")
         snapshot = content_snapshot(article)
+        if reviewed_fingerprint is not None and reviewed_fingerprint != fingerprint(snapshot):
+            raise ValidationError(
+                "The article was changed while you were reviewing it, so your decision was not "
+                "recorded. Reload the page to review the current content and its changes."
+            )
         try:
             with transaction.atomic():
                 sign_off = SignOff.objects.create(
@@ -225,9 +220,6 @@ def _after_approval(*, article: Article, sign_off: SignOff, review_request: Revi
             article=article,
             reviewer=sign_off.reviewer,
             reviewed_on=sign_off.reviewed_on,
-            next_review_due=next_review_due_after(
-                article=article, reviewed_on=sign_off.reviewed_on
-            ),
             kind=VersionKind.REVIEWED_UNCHANGED,
             change_summary=REVIEWED_UNCHANGED_SUMMARY,
             published_by=sign_off.decided_by,
@@ -246,7 +238,6 @@ def _publish_approved(*, article, approval: SignOff, user, change_summary: str):
         article=article,
         reviewer=approval.reviewer,
         reviewed_on=approval.reviewed_on,
-        next_review_due=next_review_due_after(article=article, reviewed_on=approval.reviewed_on),
         kind=VersionKind.PUBLISHED,
         change_summary=change_summary,
         published_by=user,
@@ -256,6 +247,11 @@ def _publish_approved(*, article, approval: SignOff, user, change_summary: str):
 def _approval_for_publication(article: Article) -> SignOff:
     approval = current_approval(article=article)
     if approval is None:
+        if article.sign_offs.filter(content_fingerprint=article.content_fingerprint).exists():
+            raise ValidationError(
+                "The latest medical review of this content requested changes. Make them and "
+                "submit it for review again."
+            )
         if article.sign_offs.approvals().exists():
             raise ValidationError(
                 "The content has changed since it was last approved. Submit it for review "

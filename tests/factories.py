@@ -132,20 +132,39 @@ class FAQFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n)
 
 
+class ReviewRequestFactory(factory.django.DjangoModelFactory):
+    """An open review of a published article, due in two weeks; the reviewer has no
+    account unless one is given (see reviewer_with_account)."""
+
+    class Meta:
+        model = "reviewers.ReviewRequest"
+
+    article = factory.SubFactory(ArticleFactory)
+    reviewer = factory.SubFactory(ReviewerFactory)
+    requested_by = factory.SubFactory(UserFactory)
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+    note = "Please check the dosage advice."
+
+
 def republish(article, *, published_at=None, change_summary="First published"):
     """Freeze the article's current content as its live version (after adding citations,
     FAQs or edits in a test), keeping its reviewer and review dates."""
     refresh_content_fingerprint(article=article)
+    due = article.next_review_due
     version = create_published_version(
         article=article,
         reviewer=article.reviewer,
         reviewed_on=article.last_reviewed_on,
-        next_review_due=article.next_review_due,
         kind=VersionKind.PUBLISHED,
         change_summary=change_summary,
         published_at=published_at,
     )
     article.refresh_from_db()
+    if due and due != article.next_review_due:  # the factory's date, as if an editor set it
+        Article.objects.filter(pk=article.pk).update(
+            next_review_due=due, next_review_due_override=due
+        )
+        article.refresh_from_db()
     return version
 
 

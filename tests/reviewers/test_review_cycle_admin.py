@@ -42,9 +42,18 @@ def on_day(monkeypatch, day):
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
 
 
+def shown_fingerprint(client, review_request):
+    url = reverse("admin:reviewers_reviewrequest_review", args=[review_request.pk])
+    return client.get(url).context["form"].initial["content_fingerprint"]
+
+
 def approve(client, review_request):
     decision = {f"check_{name}": "on" for name, _ in REVIEWER_CHECKLIST}
-    decision.update(decision=Decision.APPROVED, notes="Accurate and balanced.")
+    decision.update(
+        decision=Decision.APPROVED,
+        notes="Accurate and balanced.",
+        content_fingerprint=shown_fingerprint(client, review_request),
+    )
     return client.post(
         reverse("admin:reviewers_reviewrequest_review", args=[review_request.pk]), decision
     )
@@ -113,7 +122,12 @@ def test_writer_reviewer_editor_cycle(client, people, monkeypatch):
     assert "Most back pain gets better within six weeks." in page
     assert "never been approved" in page
     response = client.post(
-        review_url, {"decision": Decision.CHANGES_REQUESTED, "notes": "Add when to get help."}
+        review_url,
+        {
+            "decision": Decision.CHANGES_REQUESTED,
+            "notes": "Add when to get help.",
+            "content_fingerprint": shown_fingerprint(client, review),
+        },
     )
     assert response.status_code == 302
     assert SignOff.objects.get(review_request=review).decision == Decision.CHANGES_REQUESTED
