@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format check clean
+.PHONY: help install browser-deps run test lint format check clean
 
 help:
 	@echo "make run     set up and serve the demo site on http://$(HOST):$(PORT)"
@@ -30,7 +30,20 @@ run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo --if-empty
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install
+# Tools the page audits need beyond pip: the Nu Html Checker (npm, run with Java) for
+# tests/test_html_validity.py. Without java or npm those tests skip; so do the browser
+# tests without Debian's Chromium (apt-get install chromium).
+VNU_JAR := .cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+browser-deps:
+	@if [ -f $(VNU_JAR) ]; then :; \
+	elif command -v java >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
+	  npm install --no-save --no-audit --no-fund --ignore-scripts --loglevel=error \
+	    --prefix .cache/vnu vnu-jar@26 \
+	  || echo "browser-deps: could not install the Nu Html Checker; HTML validation tests will skip"; \
+	else echo "browser-deps: java or npm is missing; HTML validation tests will skip"; fi
+	@[ -x /usr/bin/chromium ] || echo "browser-deps: no /usr/bin/chromium; browser tests will skip"
+
+test: install browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -3,17 +3,21 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.html import format_html
 
+from articles.admin_feedback import ReaderFeedbackAdminMixin
 from articles.admin_quality import BrokenLinksFilter, QualityChecksAdminMixin, link_check_text
+from articles.images import ImageUploadField
 from articles.models import FAQ, Article, ArticleStatus, Category, Citation, Source
 from articles.services import (
     check_citation_markers,
     refresh_content_fingerprint,
+    refresh_hero_renditions,
     update_review_schedule,
 )
 
@@ -141,7 +145,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(QualityChecksAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(ReaderFeedbackAdminMixin, QualityChecksAdminMixin, admin.ModelAdmin):
     list_display = ["title", "category", "status", "reviewer", "last_reviewed_on",
                     "next_review_due", "review_state", "broken_links", "updated_at"]  # fmt: skip
     list_filter = ["status", "category", "reviewer", ReviewDueFilter, BrokenLinksFilter,
@@ -153,6 +157,8 @@ class ArticleAdmin(QualityChecksAdminMixin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     inlines = [CitationInline, FAQInline]
     form = ArticleAdminForm
+    # Size, pixel and format checks with their own messages (articles.images).
+    formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
     # Review and publication state is set only by the review workflow (reviewers.services).
     readonly_fields = ["hero_preview", "status", "published_at", "reviewer", "last_reviewed_on",
                        "next_review_due", "created_at", "updated_at"]  # fmt: skip
@@ -212,7 +218,7 @@ class ArticleAdmin(QualityChecksAdminMixin, admin.ModelAdmin):
         if not article.hero_image:
             return "No image"
         return format_html(
-            '<img src="{}" alt="{}" style="max-width: 320px; height: auto">',
+            '<img src="{}" alt="{}" width="320">',
             article.hero_image.url,
             article.hero_alt,
         )
@@ -243,6 +249,7 @@ class ArticleAdmin(QualityChecksAdminMixin, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         refresh_content_fingerprint(article=form.instance)
         update_review_schedule(article=form.instance)
+        refresh_hero_renditions(article=form.instance)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")

@@ -35,6 +35,7 @@ from articles.services import (
     content_snapshot,
     create_published_version,
     refresh_content_fingerprint,
+    refresh_hero_renditions,
 )
 
 KINDS = (
@@ -525,6 +526,10 @@ class _Writer:
                 "reviewer_id": reviewers.get(record.refs.get("reviewer")),
             }
             article, state = self._upsert(Article, record, values, "hero_image")
+            renditions_written = []
+            refresh_hero_renditions(article=article, written=renditions_written)
+            storage = article.hero_image.storage
+            self.written_files += [(storage, name) for name in renditions_written]
             if sorted(article.tags.names()) != sorted(set(record.tags)):
                 article.tags.set(sorted(set(record.tags)))
                 state = "updated" if state == "unchanged" else state

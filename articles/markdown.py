@@ -9,6 +9,7 @@ typed. Each marker becomes a "Trusted Source" disclosure control naming its sour
 import logging
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import nh3
 from django.utils.html import format_html
@@ -33,8 +34,8 @@ ALLOWED_ATTRIBUTES = {
     "h3": {"id"},
     "ol": {"start"},
     "span": {"class", "id", "hidden"},
-    "td": {"style"},
-    "th": {"style", "scope"},
+    "td": {"class"},
+    "th": {"class", "scope"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
@@ -123,6 +124,8 @@ def _render_heading_open(renderer, tokens, idx, options, env):
             child.content for child in inline.children or [] if child.type != "citation_ref"
         ).strip()
         anchor = slugify(text)
+        if anchor and _is_page_id(anchor):
+            anchor = f"section-{anchor}"
         if anchor:
             seen = env.setdefault("anchors", set())
             candidate, n = anchor, 2
@@ -135,9 +138,36 @@ def _render_heading_open(renderer, tokens, idx, options, env):
     return renderer.renderToken(tokens, idx, options, env)
 
 
+# Ids the page templates use around the body; an editor's heading must never take one.
+PAGE_IDS = {"main", "feedback", "content-main"}
+PAGE_ID_PREFIXES = ("source-", "ts-", "faq", "feedback-", "site-search", "home-search",
+                    "search-page")  # fmt: skip
+PAGE_ID_SUFFIXES = ("-heading",)
+
+
+def _is_page_id(anchor: str) -> bool:
+    return (
+        anchor in PAGE_IDS
+        or anchor.startswith(PAGE_ID_PREFIXES)
+        or anchor.endswith(PAGE_ID_SUFFIXES)
+    )
+
+
 def _render_heading_close(renderer, tokens, idx, options, env):
     if tokens[idx].tag == "h1":
         tokens[idx].tag = "h2"
+    return renderer.renderToken(tokens, idx, options, env)
+
+
+_TABLE_ALIGNMENT = re.compile(r"text-align:\s*(left|center|right)")
+
+
+def _render_table_cell_open(renderer, tokens, idx, options, env):
+    # A column's alignment becomes a class: the Content-Security-Policy refuses style attributes.
+    token = tokens[idx]
+    alignment = _TABLE_ALIGNMENT.fullmatch(token.attrs.pop("style", None) or "")
+    if alignment:
+        token.attrSet("class", f"align-{alignment.group(1)}")
     return renderer.renderToken(tokens, idx, options, env)
 
 
@@ -148,6 +178,8 @@ def _build_parser() -> MarkdownIt:
     md.add_render_rule("citation_ref", _render_citation)
     md.add_render_rule("heading_open", _render_heading_open)
     md.add_render_rule("heading_close", _render_heading_close)
+    md.add_render_rule("th_open", _render_table_cell_open)
+    md.add_render_rule("td_open", _render_table_cell_open)
     return md
 
 
@@ -179,3 +211,53 @@ def render_markdown(
     html = sanitize(_parser.render(text or "", env))
     unknown_keys = list(dict.fromkeys(env.get("unknown_keys", [])))
     return Rendered(html=html, outline=env["outline"], unknown_keys=unknown_keys)
+
+
+class _TextExtractor(HTMLParser):
+    """Collects the text of rendered HTML, leaving out the Trusted Source controls (their
+    source names and labels are not what the article says) and keeping block breaks."""
+
+    BLOCKS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br", "hr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip_depth = 0  # > 0 inside a Trusted Source control
+
+    def handle_starttag(self, tag, attrs):
+        if self.skip_depth:
+            if tag == "span":
+                self.skip_depth += 1
+        elif tag == "span" and "trusted-source" in (dict(attrs).get("class") or "").split():
+            self.skip_depth = 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if self.skip_depth and tag == "span":
+            self.skip_depth -= 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skip_depth:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """The plain text of rendered (sanitised) HTML: one line per block, spaces collapsed."""
+    extractor = _TextExtractor()
+    extractor.feed(html or "")
+    extractor.close()
+    lines = (" ".join(line.split()) for line in "".join(extractor.parts).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def searchable_text(*, body_html: str, faqs: list[dict]) -> str:
+    """What search matches besides the title and summary: the body's text and each FAQ's
+    question and answer, from a version's rendered HTML."""
+    parts = [html_to_text(body_html)]
+    for faq in faqs:
+        parts.append(faq.get("question", ""))
+        parts.append(html_to_text(faq.get("answer_html", "")))
+    return "\n".join(part for part in parts if part)

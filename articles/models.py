@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -166,6 +167,26 @@ class ArticleStatus(models.TextChoices):
     UNPUBLISHED = "unpublished", "Unpublished"
 
 
+LISTING_DEFERRED_FIELDS = [
+    "body",
+    "related_article_ids",
+    "readability_note",
+    "content_fingerprint",
+    *(
+        f"live_version__{name}"
+        for name in (
+            "body_html",
+            "outline",
+            "sources",
+            "faqs",
+            "content",
+            "search_text",
+            "content_fingerprint",
+        )  # fmt: skip
+    ),
+]
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles readers may see: published, with a live version, from their publication time."""
@@ -180,9 +201,42 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(next_review_due__lte=on)
 
     def for_listing(self):
-        """Published articles as listings show them: the live version's title and summary."""
-        return self.select_related("category", "live_version__reviewer").order_by(
-            "-live_version__published_at", "-pk"
+        """Published articles as listings show them: the live version's title and summary,
+        without the large text columns a card never shows."""
+        return (
+            self.select_related("category", "live_version__reviewer")
+            .defer(*LISTING_DEFERRED_FIELDS)
+            .order_by("-live_version__published_at", "-pk")
+        )
+
+    def related_to(self, article, *, limit=3):
+        """Published articles sharing the article's tags or category, in one query: most
+        shared tags first, then the same category, then the most recently published.
+
+        Uses the article's tags as loaded (prefetch them), and counts shared tags with one
+        join instead of a subquery per candidate, so the cost follows the few candidates,
+        not the size of the site.
+        """
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        candidates = Q(category=article.category_id)
+        shared_tags = models.Value(0)
+        if tag_ids:
+            candidates |= Q(tags__in=tag_ids)
+            shared_tags = models.Count("tags", filter=Q(tags__in=tag_ids))
+        return (
+            self.published()
+            .exclude(pk=article.pk)
+            .filter(candidates)
+            .annotate(
+                shared_tags=shared_tags,
+                same_category=models.Case(
+                    models.When(category=article.category_id, then=1), default=0
+                ),
+            )
+            .for_listing()
+            .order_by("-shared_tags", "-same_category", "-live_version__published_at", "-pk")[
+                :limit
+            ]
         )
 
 
@@ -231,6 +285,9 @@ class Article(models.Model):
     hero_credit = models.CharField(
         "hero image credit", max_length=200, blank=True, help_text="e.g. “Photo: Jane Doe”."
     )
+    # Resized copies of the hero image (WebP and a JPEG or PNG fallback) that pages offer
+    # through srcset; made by services.refresh_hero_renditions whenever the image changes.
+    hero_renditions = models.JSONField(default=list, blank=True, editable=False)
     author = models.CharField(max_length=200, help_text="The byline: who wrote the article.")
     status = models.CharField(
         max_length=16, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
@@ -315,6 +372,9 @@ class Article(models.Model):
         help_text="When publish_scheduled will publish the approved content.",
     )
     publish_note = models.CharField(max_length=200, blank=True, editable=False)
+    # The articles shown as "Related articles", chosen when this or a related article is
+    # published (services.refresh_related_articles), so the page need not rank them.
+    related_article_ids = models.JSONField(default=list, blank=True, editable=False)
     # Optimistic locking: each save through the admin increments it, so a second editor
     # saving an older copy gets a conflict instead of silently overwriting the first.
     edit_version = models.PositiveIntegerField(default=0, editable=False)
@@ -598,6 +658,8 @@ class PublishedVersion(models.Model):
     outline = models.JSONField(default=list, blank=True)
     sources = models.JSONField(default=list, blank=True)
     faqs = models.JSONField(default=list, blank=True)
+    # The body's plain text and the FAQs' questions and answers, for search.
+    search_text = models.TextField(blank=True, editable=False)
     content = models.JSONField(help_text="The reviewed source content, for diffs and audits.")
     content_fingerprint = models.CharField(max_length=64)
     reviewer = models.ForeignKey(
@@ -645,3 +707,44 @@ class ArticleEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+FEEDBACK_COMMENT_MAX_LENGTH = 1000
+
+
+class Feedback(models.Model):
+    """A reader's answer to "Was this helpful?" on a published article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")
+    version = models.ForeignKey(
+        PublishedVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback",
+        help_text="The version the reader was shown.",
+    )
+    helpful = models.BooleanField()
+    comment = models.TextField(blank=True, max_length=FEEDBACK_COMMENT_MAX_LENGTH)
+    created_at = models.DateTimeField("sent", default=timezone.now)
+    # A keyed SHA-256 of the sender's address (services.client_hash), for rate limits and
+    # spotting floods; the address itself is never stored.
+    client_hash = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "feedback"
+        indexes = [
+            models.Index(fields=["article", "-created_at"], name="feedback_article_recent_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.lookups.LessThanOrEqual(
+                    Length("comment"), FEEDBACK_COMMENT_MAX_LENGTH
+                ),
+                name="feedback_comment_length",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{'Yes' if self.helpful else 'No'} on {self.article} ({self.created_at:%Y-%m-%d})"

@@ -7,22 +7,34 @@ The review workflow (who may publish, and when) lives in ``reviewers.services``;
 import datetime
 import hashlib
 import json
+import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-from articles.markdown import CitedSource, render_markdown, unknown_citation_keys
+from articles.images import RENDITION_ERRORS, make_renditions
+from articles.markdown import (
+    CitedSource,
+    render_markdown,
+    searchable_text,
+    unknown_citation_keys,
+)
 from articles.models import (
     Article,
     ArticleEvent,
     ArticleStatus,
+    Feedback,
     PublishedVersion,
     VersionKind,
     add_months,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def check_citation_markers(*, body: str, citation_keys) -> None:
@@ -42,9 +54,14 @@ def check_citation_markers(*, body: str, citation_keys) -> None:
     )
 
 
-def content_snapshot(article: Article) -> dict:
+def content_snapshot(article: Article, *, citations=None, faqs=None) -> dict:
     """The content a medical sign-off covers, as plain data: title, summary, body,
-    citations and FAQs, in reading order."""
+    citations and FAQs, in reading order. Pass ``citations`` (with their sources) and
+    ``faqs`` when they are already loaded."""
+    if citations is None:
+        citations = article.citations.select_related("source")
+    if faqs is None:
+        faqs = article.faqs.all()
     return {
         "title": article.title,
         "summary": article.summary,
@@ -61,9 +78,9 @@ def content_snapshot(article: Article) -> dict:
                 "pmid": citation.pmid,
                 "accessed_on": citation.accessed_on.isoformat() if citation.accessed_on else None,
             }
-            for citation in article.citations.select_related("source")
+            for citation in citations
         ],
-        "faqs": [{"question": faq.question, "answer": faq.answer} for faq in article.faqs.all()],
+        "faqs": [{"question": faq.question, "answer": faq.answer} for faq in faqs],
     }
 
 
@@ -111,12 +128,15 @@ def update_review_schedule(*, article: Article) -> datetime.date | None:
     return due
 
 
-def build_version(article: Article, **fields) -> PublishedVersion:
+def build_version(article: Article, *, citations=None, faqs=None, **fields) -> PublishedVersion:
     """An unsaved version rendered from the working copy: what readers would see.
 
     Used both to freeze a version at publication and to preview unpublished content.
     """
-    citations = list(article.citations.select_related("source"))
+    if citations is None:
+        citations = list(article.citations.select_related("source"))
+    if faqs is None:
+        faqs = list(article.faqs.all())
     cited = {
         citation.key: CitedSource(
             key=citation.key,
@@ -129,8 +149,8 @@ def build_version(article: Article, **fields) -> PublishedVersion:
         for number, citation in enumerate(citations, start=1)
     }
     body = render_markdown(article.body, citations=cited)
-    snapshot = content_snapshot(article)
-    return PublishedVersion(
+    snapshot = content_snapshot(article, citations=citations, faqs=faqs)
+    version = PublishedVersion(
         article=article,
         title=article.title,
         summary=article.summary,
@@ -160,12 +180,14 @@ def build_version(article: Article, **fields) -> PublishedVersion:
                 "question": faq.question,
                 "answer_html": render_markdown(faq.answer, id_prefix=f"faq{index}").html,
             }
-            for index, faq in enumerate(article.faqs.all(), start=1)
+            for index, faq in enumerate(faqs, start=1)
         ],
         content=snapshot,
         content_fingerprint=fingerprint(snapshot),
         **fields,
     )
+    version.search_text = searchable_text(body_html=version.body_html, faqs=version.faqs)
+    return version
 
 
 def create_published_version(
@@ -214,6 +236,7 @@ def create_published_version(
                         "outline",
                         "sources",
                         "faqs",
+                        "search_text",
                         "content",
                         "content_fingerprint",
                     )
@@ -245,6 +268,7 @@ def create_published_version(
                 "updated_at",
             ]
         )  # fmt: skip
+        refresh_related_articles(article=article)
         record_event(
             article=article,
             actor=published_by,
@@ -256,3 +280,134 @@ def create_published_version(
 
 def record_event(*, article: Article, actor, action: str, detail: str = "") -> ArticleEvent:
     return ArticleEvent.objects.create(article=article, actor=actor, action=action, detail=detail)
+
+
+# Hero image renditions --------------------------------------------------------------------
+
+
+def refresh_hero_renditions(*, article: Article, written: list[str] | None = None) -> list[dict]:
+    """Make the renditions of the article's hero image and record them on the article.
+
+    Called after the article is saved, by the admin and the importer: never while a page is
+    served. Renditions already made are kept, so calling it again costs a read of the image.
+    The renditions of a replaced or removed image are deleted once the transaction commits
+    (until then the saved article still points at them). An image that cannot be read is
+    logged and gets no renditions; pages then show the original.
+    """
+    try:
+        renditions = make_renditions(article.hero_image, written=written)
+    except RENDITION_ERRORS:
+        logger.exception("Could not make renditions of %s", article.hero_image.name)
+        renditions = []
+    previous = article.hero_renditions or []
+    if renditions != previous:
+        article.hero_renditions = renditions
+        article.save(update_fields=["hero_renditions"])
+    keep = {rendition["name"] for rendition in renditions}
+    orphans = [r["name"] for r in previous if r["name"] not in keep]
+    if orphans:
+        storage = article.hero_image.storage
+
+        def delete_orphans():
+            for name in orphans:
+                storage.delete(name)
+
+        transaction.on_commit(delete_orphans)
+    return renditions
+
+
+# Reader feedback ("Was this helpful?") ----------------------------------------------------
+
+FEEDBACK_RATE_WINDOW_SECONDS = 60 * 60
+
+
+class FeedbackRateLimited(Exception):
+    """The client has sent as much feedback as the hourly limits allow; nothing was stored."""
+
+
+def client_hash(address: str | None) -> str:
+    """A keyed SHA-256 (HMAC with the secret key) of a client's address.
+
+    The same address always gives the same hash, so limits and floods can be told apart,
+    but the address cannot be worked back from it: there are few enough IPv4 addresses to
+    hash them all, which defeats a plain or publicly salted hash, not a secret key.
+    """
+    return salted_hmac("articles.feedback.client", address or "", algorithm="sha256").hexdigest()
+
+
+def _count_attempt(key: str) -> int:
+    """Add one to an hourly counter in the cache, atomically (add, then incr); the new count."""
+    for _ in range(3):
+        cache.add(key, 0, FEEDBACK_RATE_WINDOW_SECONDS)
+        try:
+            return cache.incr(key)
+        except ValueError:  # the counter expired between add and incr
+            continue
+    return 1
+
+
+def record_feedback(
+    *, article: Article, helpful: bool, comment: str = "", client_address: str | None
+) -> Feedback:
+    """Store a reader's answer to "Was this helpful?" on a published article.
+
+    One client (by address; only its hash is stored, see ``client_hash``) may send at most
+    FEEDBACK_RATE_PER_ARTICLE answers on one article and FEEDBACK_RATE_PER_HOUR in all in an
+    hour; every attempt counts. Raises ValidationError for an unpublished article or an
+    invalid answer, and FeedbackRateLimited over a limit; in both cases nothing is stored.
+    """
+    if not article.is_published:
+        raise ValidationError("Only published articles take feedback.", code="not_published")
+    client = client_hash(client_address)
+    feedback = Feedback(
+        article=article,
+        version_id=article.live_version_id,
+        helpful=helpful,
+        comment=comment.strip(),
+        client_hash=client,
+    )
+    feedback.full_clean(exclude=["article", "version"])
+    on_article = _count_attempt(f"feedback-rate:{client}:article:{article.pk}")
+    overall = _count_attempt(f"feedback-rate:{client}:all")
+    if on_article > settings.FEEDBACK_RATE_PER_ARTICLE:
+        raise FeedbackRateLimited(
+            "You have already sent feedback on this article several times in the last hour. "
+            "Thank you: we have it. You can send more in an hour."
+        )
+    if overall > settings.FEEDBACK_RATE_PER_HOUR:
+        raise FeedbackRateLimited(
+            "You have sent a lot of feedback in the last hour, more than we accept from one "
+            "connection. Please try again in an hour."
+        )
+    feedback.save()
+    return feedback
+
+
+RELATED_ARTICLES_KEPT = 6
+
+
+def refresh_related_articles(*, article: Article, neighbours: bool = True) -> list[int]:
+    """Choose the article's related articles (see ArticleQuerySet.related_to) and store them;
+    with ``neighbours``, also refresh the articles it now points to, so a new article shows
+    up beside the articles most related to it at once."""
+    article = Article.objects.prefetch_related("tags").get(pk=article.pk)
+    related = list(
+        Article.objects.related_to(article, limit=RELATED_ARTICLES_KEPT).values_list(
+            "pk", flat=True
+        )
+    )
+    if related != article.related_article_ids:
+        Article.objects.filter(pk=article.pk).update(related_article_ids=related)
+    if neighbours:
+        for pk in related:
+            refresh_related_articles(article=Article(pk=pk), neighbours=False)
+    return related
+
+
+def related_articles(article: Article, *, limit: int = 3) -> list[Article]:
+    """The stored related articles that are still published, in their stored order."""
+    ids = article.related_article_ids
+    if not ids:
+        return []
+    found = {a.pk: a for a in Article.objects.published().filter(pk__in=ids).for_listing()}
+    return [found[pk] for pk in ids if pk in found][:limit]

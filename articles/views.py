@@ -1,34 +1,84 @@
+from functools import partial
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
+from django.utils.text import Truncator
 from django.views.generic import ListView
 from taggit.models import Tag
 
+from articles import structured_data
+from articles.forms import FeedbackForm
 from articles.models import Article, Category
-from articles.services import build_version
+from articles.page_meta import (
+    SITE_DESCRIPTION,
+    PageMeta,
+    article_meta,
+    canonical_url,
+    category_feed,
+    site_feed,
+    titled,
+)
+from articles.search import clean_query, search_articles
+from articles.security import same_origin_post
+from articles.services import (
+    FEEDBACK_RATE_WINDOW_SECONDS,
+    FeedbackRateLimited,
+    build_version,
+    record_feedback,
+    related_articles,
+)
+from healthsite.security import client_ip
 
 
 def can_preview(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm("articles.view_article")
 
 
-def home(request):
-    latest = Article.objects.published().for_listing()[:9]
-    categories = Category.objects.annotate(
+def published_topics():
+    """Categories with published articles, each with its ``article_count``."""
+    return Category.objects.annotate(
         article_count=Count(
             "articles",
             filter=Q(articles__in=Article.objects.published()),
         )
     ).filter(article_count__gt=0)
-    return render(request, "articles/home.html", {"latest": latest, "categories": categories})
+
+
+def home(request):
+    latest = Article.objects.published().for_listing()[:9]
+    categories = published_topics()
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "latest": latest,
+            "categories": categories,
+            "page_meta": PageMeta(
+                title=f"{settings.SITE_NAME}: medically reviewed health information",
+                share_title=settings.SITE_NAME,
+                description=SITE_DESCRIPTION,
+                canonical_url=canonical_url(request, reverse("articles:home")),
+                feeds=(site_feed(request),),
+            ),
+            "structured_data": structured_data.to_json_ld(
+                structured_data.home_graph(absolute_url=request.build_absolute_uri)
+            ),
+        },
+    )
 
 
 def article_detail(request, slug):
     """The live version of a published article; staff see a preview of unpublished ones."""
     article = (
         Article.objects.select_related("category", "live_version__reviewer")
+        .prefetch_related("tags")
         .filter(slug=slug)
         .first()
     )
@@ -45,7 +95,9 @@ def article_preview(request, slug):
     """The working copy rendered as readers would see it; for staff only, never cached."""
     if not can_preview(request.user):
         raise Http404("No article at this address.")
-    article = get_object_or_404(Article.objects.select_related("category", "reviewer"), slug=slug)
+    article = get_object_or_404(
+        Article.objects.select_related("category", "reviewer").prefetch_related("tags"), slug=slug
+    )
     version = build_version(
         article, reviewer=article.reviewer, reviewed_on=article.last_reviewed_on
     )
@@ -55,11 +107,10 @@ def article_preview(request, slug):
 
 
 def _render_article(request, article, version, *, is_preview):
-    related = (
-        Article.objects.published()
-        .for_listing()
-        .filter(category=article.category_id)
-        .exclude(pk=article.pk)[:3]
+    # A preview ranks them now, as they would be once the article is published.
+    related = list(Article.objects.related_to(article)) if is_preview else related_articles(article)
+    page_meta = article_meta(
+        request, article=article, version=version, tags=article.tags.all(), is_preview=is_preview
     )
     return render(
         request,
@@ -71,7 +122,26 @@ def _render_article(request, article, version, *, is_preview):
             "is_preview": is_preview,
             "related": related,
             "current_category_slug": article.category.slug,
+            "page_meta": page_meta,
+            # A preview is not public: no structured data describes it.
+            "structured_data": None
+            if is_preview
+            else _article_structured_data(request, article, version, url=page_meta.canonical_url),
         },
+    )
+
+
+def _article_structured_data(request, article, version, *, url):
+    absolute = request.build_absolute_uri
+    crumbs = [  # as includes/breadcrumbs.html shows them
+        ("Home", absolute(reverse("articles:home"))),
+        (article.category.name, absolute(article.category.get_absolute_url())),
+        (version.title, url),
+    ]
+    return structured_data.to_json_ld(
+        structured_data.article_graph(
+            article=article, version=version, url=url, crumbs=crumbs, absolute_url=absolute
+        )
     )
 
 
@@ -84,6 +154,42 @@ class PublishedArticleListView(ListView):
     def published_articles(self):
         return Article.objects.published().for_listing()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.head_context(context))
+        return context
+
+    def head_context(self, context) -> dict:
+        """The page's ``page_meta`` and ``structured_data``."""
+        return {}
+
+    def hub_head_context(self, context, *, path, name, title, graph, **meta) -> dict:
+        """Head context for a paginated list of articles (a topic, tag or reviewer page);
+        ``graph(url=..., crumbs=...)`` builds its structured data."""
+        page = context.get("page_obj")
+        page_number = page.number if page else None
+        if page_number and page_number > 1:
+            title = f"{title} (page {page_number})"
+        request = self.request
+        url = canonical_url(request, path)
+        return {
+            "page_meta": PageMeta(
+                title=titled(title),
+                share_title=name,
+                canonical_url=canonical_url(request, path, page_number=page_number),
+                **meta,
+            ),
+            "structured_data": structured_data.to_json_ld(
+                graph(
+                    url=url,
+                    crumbs=[
+                        ("Home", request.build_absolute_uri(reverse("articles:home"))),
+                        (name, url),
+                    ],
+                )
+            ),
+        }
+
 
 class CategoryView(PublishedArticleListView):
     template_name = "articles/category_detail.html"
@@ -95,6 +201,20 @@ class CategoryView(PublishedArticleListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             category=self.category, current_category_slug=self.category.slug, **kwargs
+        )
+
+    def head_context(self, context):
+        description = Truncator(self.category.description or self.category.name).chars(300)
+        return self.hub_head_context(
+            context,
+            path=self.category.get_absolute_url(),
+            name=self.category.name,
+            title=f"{self.category.name} articles",
+            description=description,
+            feeds=(category_feed(self.request, self.category), site_feed(self.request)),
+            graph=partial(
+                structured_data.collection_graph, name=self.category.name, description=description
+            ),
         )
 
 
@@ -110,3 +230,93 @@ class TagView(PublishedArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+    def head_context(self, context):
+        title = f"Articles about {self.tag.name}"
+        description = f"Medically reviewed articles about {self.tag.name}."
+        return self.hub_head_context(
+            context,
+            path=reverse("articles:tag", kwargs={"slug": self.tag.slug}),
+            name=self.tag.name,
+            title=title,
+            description=description,
+            graph=partial(structured_data.collection_graph, name=title, description=description),
+        )
+
+
+def search(request):
+    """Search results over the live versions (articles/search.py); never indexed."""
+    query = clean_query(request.GET.get("q"))
+    page = Paginator(search_articles(query), settings.ARTICLES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    title = f"Search results for “{Truncator(query).chars(60)}”" if query else "Search"
+    url = request.build_absolute_uri(reverse("articles:search"))
+    if query:
+        url = f"{url}?{urlencode({'q': query})}"
+        if page.number > 1:
+            url = f"{url}&page={page.number}"
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "query": query,
+            "page_obj": page,
+            "paginator": page.paginator,
+            "is_paginated": page.has_other_pages(),
+            "articles": page.object_list,
+            "page_query": urlencode({"q": query}),
+            # Suggestions when there is nothing to list.
+            "topics": published_topics() if not page.object_list else [],
+            "page_meta": PageMeta(
+                title=titled(title),
+                description=f"Search the medically reviewed articles on {settings.SITE_NAME}.",
+                canonical_url=url,
+                robots="noindex",
+            ),
+            "structured_data": structured_data.to_json_ld(
+                structured_data.search_graph(name=title, url=url)
+            ),
+        },
+    )
+
+
+@same_origin_post
+def article_feedback(request, slug):
+    """A reader's "Was this helpful?" answer, sent by a plain form (no JavaScript needed):
+    stored, then back to the article's thank-you. Cross-site requests are refused by
+    ``same_origin_post``, which stands in for the CSRF token a cached page cannot carry."""
+    published = Article.objects.published().select_related("live_version")
+    article = get_object_or_404(published, slug=slug)
+    form = FeedbackForm(request.POST)
+    problems = []
+    if form.is_valid():
+        try:
+            record_feedback(
+                article=article,
+                helpful=form.cleaned_data["helpful"],
+                comment=form.cleaned_data["comment"],
+                client_address=client_ip(request),
+            )
+        except FeedbackRateLimited as limited:
+            response = render(
+                request,
+                "articles/feedback_problem.html",
+                {"article": article, "heading": "Too much feedback for now", "problems": [limited]},
+                status=429,
+            )
+            response["Retry-After"] = str(FEEDBACK_RATE_WINDOW_SECONDS)
+            return response
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            return redirect(f"{article.get_absolute_url()}?feedback=thanks#feedback")
+    problems += [message for messages in form.errors.values() for message in messages]
+    context = {
+        "article": article,
+        "heading": "Your feedback was not sent",
+        "problems": problems,
+        "show_form": True,
+        "feedback_comment": request.POST.get("comment", ""),
+    }
+    return render(request, "articles/feedback_problem.html", context, status=400)

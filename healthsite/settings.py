@@ -1,5 +1,6 @@
 """Settings for healthsite, read from the environment (see README and .env.example)."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -36,20 +37,28 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
+    "axes",
+    "csp",
     "reviewers",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "articles.caching.PublicPageCacheMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "healthsite.urls"
@@ -82,8 +91,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://healthsite")}
+# How long a public page may be served from the cache to anonymous readers (0: never).
+# Changes readers could see invalidate it at once (articles/caching.py).
+PUBLIC_PAGE_CACHE_SECONDS = env.int("HEALTHSITE_PAGE_CACHE_SECONDS", default=3600)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes checks every login against its record of failures before the real backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -122,6 +140,8 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="healthsite <n
 # Production hardening; all of it is off in local development.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer's plain-HTTP health check gets "ok", not a redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
@@ -129,6 +149,48 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: forms carry the token (read it from the form, not the cookie).
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site only.
+# No 'unsafe-inline' anywhere, and no nonces (public pages are cached whole). JSON-LD blocks
+# are data, not scripts, so the policy does not apply to them. Media must be served from the
+# site's own host name (docs/operations.md).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# Admin login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is refused for AXES_COOLOFF_TIME, even with the right
+# password; a success before then clears the count. Unlock: manage.py axes_reset.
+AXES_FAILURE_LIMIT = env.int("HEALTHSITE_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env.int("HEALTHSITE_LOGIN_LOCKOUT_MINUTES", default=30)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "healthsite.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "healthsite.security.client_ip"
+# No "AXES: BEGIN" line from every manage.py run (cron would mail it); lockouts are still logged.
+AXES_VERBOSE = False
+# Proxies (load balancer, web server) in front of the app that append to X-Forwarded-For;
+# the client's address is the one the outermost of them saw. 0: use the socket's address.
+NUM_PROXIES = env.int("DJANGO_NUM_PROXIES", default=0)
 
 # The publisher's name and the short promise shown in the page footer.
 SITE_NAME = env.str("HEALTHSITE_NAME", default="healthsite")
@@ -144,6 +206,11 @@ REVIEW_REMINDER_DAYS_BEFORE = env.int("HEALTHSITE_REVIEW_REMINDER_DAYS_BEFORE", 
 # and the age in years after which a citation is flagged to the reviewer as old.
 READABILITY_TARGET_GRADE = env.float("HEALTHSITE_READABILITY_TARGET_GRADE", default=8)
 CITATION_MAX_AGE_YEARS = env.int("HEALTHSITE_CITATION_MAX_AGE_YEARS", default=10)
+
+# "Was this helpful?": how many answers one client (its address, see NUM_PROXIES) may send
+# on one article, and in all, within an hour (articles.services.record_feedback).
+FEEDBACK_RATE_PER_ARTICLE = env.int("HEALTHSITE_FEEDBACK_RATE_PER_ARTICLE", default=3)
+FEEDBACK_RATE_PER_HOUR = env.int("HEALTHSITE_FEEDBACK_RATE_PER_HOUR", default=20)
 
 LOGGING = {
     "version": 1,

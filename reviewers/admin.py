@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from articles.admin import ArticleAdmin
+from articles.images import ImageUploadField
 from articles.models import Article, ArticleStatus
 from articles.quality import pre_review_checklist
 from articles.services import build_version, content_snapshot
@@ -30,6 +32,7 @@ from reviewers.models import Reviewer, ReviewRequest, ReviewStatus, SignOff
 @admin.register(Reviewer)
 class ReviewerAdmin(admin.ModelAdmin):
     ordering = ["name"]
+    formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
     list_display = ["name", "credentials", "specialty", "is_active", "user", "article_count"]
     list_filter = ["is_active", "specialty"]
     search_fields = ["name", "credentials", "specialty"]
@@ -56,9 +59,7 @@ class ReviewerAdmin(admin.ModelAdmin):
     def photo_preview(self, reviewer):
         if not reviewer.photo:
             return "No photo"
-        return format_html(
-            '<img src="{}" alt="" style="max-width: 160px; height: auto">', reviewer.photo.url
-        )
+        return format_html('<img src="{}" alt="" width="160">', reviewer.photo.url)
 
     def _sees_calendar_of(self, request, reviewer):
         return reviewer.user_id == request.user.pk or request.user.has_perm(

@@ -39,6 +39,7 @@ ROLES = {
     + WRITE_CONTENT
     + [
         "articles.publish_article",
+        "articles.view_feedback",
         "articles.add_category",
         "articles.change_category",
         "reviewers.add_reviewer",
@@ -50,12 +51,28 @@ ROLES = {
 
 
 def sync_roles(group_model, permission_model) -> None:
+    """Give each role exactly its permissions. Permissions of models a migration has not
+    created yet are left out; a later migration syncs again."""
     for name, permissions in ROLES.items():
         group, _ = group_model.objects.get_or_create(name=name)
         wanted = []
         for dotted in permissions:
             app_label, codename = dotted.split(".")
-            wanted.append(
-                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            permission = permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                wanted.append(permission)
         group.permissions.set(wanted)
+
+
+def sync_roles_in_migration(apps, schema_editor) -> None:
+    """For data migrations: permissions are normally created after all migrations have
+    run, but the groups need them now."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))

@@ -391,3 +391,13 @@ def test_empty_input_renders_nothing():
     rendered = render_markdown("")
 
     assert (rendered.html, rendered.outline, rendered.unknown_keys) == ("", [], [])
+
+
+@pytest.mark.parametrize("heading", ["Main", "Feedback", "Source 1", "Sources heading", "FAQ"])
+def test_editor_headings_never_take_an_id_the_page_uses(heading):
+    from django.utils.text import slugify
+
+    rendered = render_markdown(f"## {heading}\n\nText.")
+    ((anchor, _),) = rendered.outline
+    assert anchor == f"section-{slugify(heading)}"
+    assert f'id="{anchor}"' in rendered.html

@@ -88,7 +88,7 @@ def test_photo_that_is_not_an_image_is_refused(admin_client):
 
     assert response.status_code == 200
     (message,) = form_errors(response)["photo"]
-    assert message.startswith("Upload a valid image.")
+    assert message == "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF file."
     assert not Reviewer.objects.exists()
 
 

@@ -46,6 +46,7 @@ EXPECTED_PERMISSIONS = {
     | WRITE_CONTENT
     | {
         "articles.publish_article",
+        "articles.view_feedback",
         "articles.add_category",
         "articles.change_category",
         "reviewers.add_reviewer",

@@ -1,0 +1,82 @@
+"""Search over what readers can see: the live versions' titles, summaries, bodies and FAQs.
+
+On PostgreSQL, full-text search with ranking: the title weighs most (A), then the summary (B),
+then the body and FAQs (C, ``PublishedVersion.search_text``), parsed as a web search
+(``"quoted phrases"``, ``or``, ``-excluded``), so no input is a syntax error. Migration 0005
+indexes the same expression. Elsewhere (SQLite in development and tests), every word must
+appear in one of those fields, case-insensitively; title matches come first.
+"""
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from articles.models import Article
+
+# Longer input is cut, not refused: nobody types more, and it bounds the work per request.
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 10
+SEARCH_CONFIG = "english"
+
+
+def clean_query(raw: str | None) -> str:
+    """The query as searched and shown: printable characters only (PostgreSQL refuses NUL),
+    spaces collapsed, at most MAX_QUERY_LENGTH characters."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in (raw or ""))
+    return " ".join(printable.split())[:MAX_QUERY_LENGTH].strip()
+
+
+def search_vector() -> SearchVector:
+    """The weighted document each live version is matched against (as indexed in 0005)."""
+    return (
+        SearchVector("live_version__title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("live_version__summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("live_version__search_text", weight="C", config=SEARCH_CONFIG)
+    )
+
+
+def search_articles(raw_query: str | None) -> QuerySet[Article]:
+    """Published articles matching the query, best first, ready for listing.
+
+    An empty query finds nothing.
+    """
+    query = clean_query(raw_query)
+    articles = Article.objects.published().for_listing()
+    if not query:
+        return articles.none()
+    if connection.vendor == "postgresql":
+        return _full_text_search(articles, query)
+    return _simple_search(articles, query)
+
+
+def _full_text_search(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    vector = search_vector()
+    return (
+        articles.alias(document=vector)
+        .filter(document=search_query)
+        .annotate(rank=SearchRank(vector, search_query))
+        .order_by("-rank", "-live_version__published_at", "-pk")
+    )
+
+
+def _simple_search(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    terms = list(dict.fromkeys(query.split()))[:MAX_TERMS]
+    matches = Q()
+    in_title = Q()
+    for term in terms:
+        matches &= (
+            Q(live_version__title__icontains=term)
+            | Q(live_version__summary__icontains=term)
+            | Q(live_version__search_text__icontains=term)
+        )
+        in_title &= Q(live_version__title__icontains=term)
+    return (
+        articles.filter(matches)
+        .annotate(
+            title_match=Case(
+                When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+        )
+        .order_by("-title_match", "-live_version__published_at", "-pk")
+    )

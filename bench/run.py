@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""Benchmark the public site under gunicorn with wrk, as docs/performance.md describes.
+
+    .venv/bin/python bench/run.py [--articles 2000] [--duration 10] [--connections 16]
+
+It builds a synthetic site (generate_content) in bench/.work/, starts gunicorn (2 workers,
+debug off) on 127.0.0.1, drives it with wrk from a second process, and prints requests per
+second and latency percentiles for /healthz, the article page (cached and uncached), a
+category page and search, each also as a ratio to /healthz from the same server run.
+The page cache is on for the "cached" run and off (HEALTHSITE_PAGE_CACHE_SECONDS=0) for the
+"uncached" one. Every request is checked: any non-2xx/3xx answer or socket error is reported.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / ".work"
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(database_url: str, cache_seconds: int) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_LOG_LEVEL="WARNING",
+        DATABASE_URL=database_url,
+        STATIC_ROOT=str(WORK / "static"),
+        MEDIA_ROOT=str(WORK / "media"),
+        HEALTHSITE_PAGE_CACHE_SECONDS=str(cache_seconds),
+    )
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def prepare(database_url: str, articles: int) -> None:
+    env = environment(database_url, 0)
+    marker = WORK / f"generated-{articles}"
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "collectstatic", "--no-input", "-v0")
+    if not marker.exists():
+        manage(env, "generate_content", "--articles", str(articles))
+        marker.touch()
+
+
+def sample_urls(database_url: str) -> dict:
+    code = (
+        "from articles.models import Article;"
+        "a = Article.objects.published().filter(slug__startswith='synthetic-')"
+        ".select_related('category').order_by('pk').first();"
+        "print(a.slug, a.category.slug)"
+    )
+    env = environment(database_url, 0)
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    slug, category = out[-2], out[-1]
+    return {
+        "healthz": "/healthz",
+        "article": f"/articles/{slug}/",
+        "category": f"/topics/{category}/",
+        "search": "/search/?q=sleep+treatment",
+    }
+
+
+class Server:
+    def __init__(self, database_url: str, cache_seconds: int):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "healthsite.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+            ],  # fmt: skip
+            cwd=ROOT,
+            env=environment(database_url, cache_seconds),
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{self.base}/healthz", timeout=2)  # noqa: S310
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise SystemExit("gunicorn did not start")
+
+    def warm(self, path: str) -> None:
+        for _ in range(20):
+            urllib.request.urlopen(self.base + path, timeout=10).read()  # noqa: S310
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+def run_wrk(url: str, duration: int, connections: int) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    latency = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)\s*$", out, flags=re.M))
+    if not latency:
+        raise SystemExit(f"wrk printed no latency for {url}:\n{out}")
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)$", out, flags=re.M)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": latency.get("50"),
+        "p90": latency.get("90"),
+        "p99": latency.get("99"),
+        "failed": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per URL")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--database-url", default=None, help="default: SQLite in bench/.work")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    WORK.mkdir(parents=True, exist_ok=True)
+    database_url = args.database_url or f"sqlite:///{WORK / 'bench.sqlite3'}"
+    prepare(database_url, args.articles)
+    urls = sample_urls(database_url)
+
+    rows = []
+    for label, cache_seconds, pages in [
+        ("cached", 3600, ["article", "category", "search"]),
+        ("uncached", 0, ["article", "category", "search"]),
+    ]:
+        server = Server(database_url, cache_seconds)
+        try:
+            results = {}
+            for page in ["healthz", *pages]:
+                server.warm(urls[page])
+                results[page] = run_wrk(server.base + urls[page], args.duration, args.connections)
+        finally:
+            server.stop()
+        floor = results["healthz"]["rps"]
+        for page, result in results.items():
+            rows.append((f"{page} ({label})", result, result["rps"] / floor))
+
+    print(f"\n{args.articles} synthetic articles; wrk -t2 -c{args.connections} "
+          f"-d{args.duration}s; gunicorn 2 workers; {database_url.split(':')[0]}\n")  # fmt: skip
+    print(f"| {'page':<22} | {'req/s':>8} | {'p50':>8} | {'p90':>8} | {'p99':>8} | "
+          f"{'× healthz':>9} | failed |")  # fmt: skip
+    print(f"|{'-' * 24}|{'-' * 10}|{'-' * 10}|{'-' * 10}|{'-' * 10}|{'-' * 11}|--------|")
+    failures = 0
+    for name, r, ratio in rows:
+        failures += r["failed"] + (1 if r["socket_errors"] else 0)
+        print(f"| {name:<22} | {r['rps']:>8.0f} | {r['p50']:>8} | {r['p90']:>8} | "
+              f"{r['p99']:>8} | {ratio:>9.2f} | {r['failed']:>6} |")  # fmt: skip
+    if failures:
+        raise SystemExit(f"{failures} failed requests or socket errors: see above")
+
+
+if __name__ == "__main__":
+    main()

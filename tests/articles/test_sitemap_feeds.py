@@ -1,0 +1,208 @@
+"""The sitemap, robots.txt and the RSS feeds, parsed as XML and text."""
+
+import datetime
+import xml.etree.ElementTree as ET
+from email.utils import parsedate_to_datetime
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, ArticleStatus
+from tests.factories import ArticleFactory, CategoryFactory, ReviewerFactory, republish
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def days_ago(days):
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+def sitemap_entries(client) -> dict[str, str | None]:
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{SITEMAP}urlset"
+    entries = {}
+    for url in root.findall(f"{SITEMAP}url"):
+        lastmod = url.find(f"{SITEMAP}lastmod")
+        entries[url.find(f"{SITEMAP}loc").text] = lastmod.text if lastmod is not None else None
+    return entries
+
+
+def day(moment) -> str:
+    return timezone.localtime(moment).date().isoformat()
+
+
+@pytest.fixture
+def content():
+    """Two topics and reviewers with published articles, and pages that must stay out."""
+    sleep = CategoryFactory(name="Sleep", slug="sleep")
+    pain = CategoryFactory(name="Pain", slug="pain")
+    lena = ReviewerFactory(slug="lena")
+    omar = ReviewerFactory(slug="omar")
+    insomnia = ArticleFactory(
+        slug="insomnia", category=sleep, reviewer=lena, tags=["night"], published_at=days_ago(40)
+    )
+    naps = ArticleFactory(
+        slug="naps", category=sleep, reviewer=omar, tags=["night", "rest"], published_at=days_ago(9)
+    )
+    back = ArticleFactory(slug="back", category=pain, reviewer=omar, published_at=days_ago(20))
+    # A later review of "back" with no changes: its page changed then.
+    republish(back, published_at=days_ago(2), change_summary="Reviewed, no changes")
+    # Nothing below is public.
+    drafts = CategoryFactory(slug="only-drafts")
+    hidden = ReviewerFactory(slug="hidden")
+    ArticleFactory(slug="draft", draft=True, category=drafts, tags=["secret"])
+    ArticleFactory(
+        slug="embargoed",
+        category=drafts,
+        reviewer=hidden,
+        tags=["future"],
+        published_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    gone = ArticleFactory(slug="gone", category=drafts, reviewer=hidden, tags=["gone"])
+    Article.objects.filter(pk=gone.pk).update(status=ArticleStatus.UNPUBLISHED)
+    for article in (insomnia, naps, back):
+        article.refresh_from_db()
+    return {"insomnia": insomnia, "naps": naps, "back": back}
+
+
+def test_sitemap_lists_every_public_page_and_nothing_else(client, content):
+    entries = sitemap_entries(client)
+    base = "http://testserver"
+    assert set(entries) == {
+        f"{base}/",
+        f"{base}/articles/insomnia/",
+        f"{base}/articles/naps/",
+        f"{base}/articles/back/",
+        f"{base}/topics/sleep/",
+        f"{base}/topics/pain/",
+        f"{base}/tags/night/",
+        f"{base}/tags/rest/",
+        f"{base}/reviewers/lena/",
+        f"{base}/reviewers/omar/",
+    }
+    for url in entries:
+        assert client.get(url.removeprefix(base)).status_code == 200, url
+
+
+def test_sitemap_lastmod_is_the_latest_publication_or_review(client, content):
+    entries = sitemap_entries(client)
+    insomnia, naps, back = (content[name].live_version for name in ("insomnia", "naps", "back"))
+    base = "http://testserver"
+    assert entries[f"{base}/articles/insomnia/"] == day(insomnia.published_at)
+    assert entries[f"{base}/articles/back/"] == day(back.published_at) == day(days_ago(2))
+    assert entries[f"{base}/topics/sleep/"] == day(naps.published_at)
+    assert entries[f"{base}/topics/pain/"] == day(back.published_at)
+    assert entries[f"{base}/tags/night/"] == day(naps.published_at)
+    assert entries[f"{base}/tags/rest/"] == day(naps.published_at)
+    assert entries[f"{base}/reviewers/lena/"] == day(insomnia.published_at)
+    assert entries[f"{base}/reviewers/omar/"] == day(back.published_at)
+    assert entries[f"{base}/"] == day(back.published_at)
+
+
+def test_sitemap_uses_the_request_scheme_and_host(client, content):
+    response = client.get(
+        "/sitemap.xml", headers={"x-forwarded-proto": "https", "host": "localhost"}
+    )
+    locs = [el.text for el in ET.fromstring(response.content).iter(f"{SITEMAP}loc")]
+    assert locs and all(loc.startswith("https://localhost/") for loc in locs)
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_sitemap_query_count_is_constant(client, django_assert_max_num_queries, count):
+    for n in range(count):
+        ArticleFactory(
+            category=CategoryFactory(), reviewer=ReviewerFactory(), tags=[f"tag-{n}", "shared"]
+        )
+    with django_assert_max_num_queries(9):  # home date; per other section, count + items
+        entries = sitemap_entries(client)
+    assert len(entries) == 1 + 4 * count + 1
+
+
+def test_empty_site_has_a_valid_sitemap(client):
+    assert sitemap_entries(client) == {"http://testserver/": None}
+
+
+def test_robots_txt(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    assert [line for line in lines if line.startswith("Disallow:")] == [
+        "Disallow: /admin/",
+        "Disallow: /articles/*/preview/",
+    ]
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_robots_txt_points_at_the_sitemap_on_the_requested_host(client):
+    response = client.get(
+        "/robots.txt", headers={"x-forwarded-proto": "https", "host": "localhost"}
+    )
+    assert "Sitemap: https://localhost/sitemap.xml" in response.content.decode().splitlines()
+
+
+def feed_items(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == "rss" and root.get("version") == "2.0"
+    channel = root.find("channel")
+    return channel, channel.findall("item")
+
+
+def test_site_feed_lists_the_latest_live_versions(client, content):
+    naps = content["naps"]
+    naps.title = "Unreviewed working copy title"
+    naps.save()
+    channel, items = feed_items(client, "/feed/")
+    assert channel.findtext("title") == "healthsite: latest articles"
+    assert channel.findtext("link") == "http://testserver/"
+    assert [item.findtext("link") for item in items] == [
+        "http://testserver/articles/back/",
+        "http://testserver/articles/naps/",
+        "http://testserver/articles/insomnia/",
+    ]
+    for item in items:
+        slug = item.findtext("link").rstrip("/").rsplit("/", 1)[-1]
+        live = content[slug].live_version
+        assert item.findtext("title") == live.title
+        assert item.findtext("description") == live.summary
+        assert parsedate_to_datetime(item.findtext("pubDate")) == live.published_at.replace(
+            microsecond=0
+        )
+    assert "Unreviewed" not in ET.tostring(channel, encoding="unicode")
+
+
+def test_site_feed_has_the_latest_twenty(client):
+    for n in range(22):
+        ArticleFactory(slug=f"a-{n}", published_at=days_ago(30 - n))
+    _, items = feed_items(client, "/feed/")
+    assert len(items) == 20
+    assert items[0].findtext("link") == "http://testserver/articles/a-21/"
+
+
+def test_category_feed_lists_only_its_articles(client, content):
+    channel, items = feed_items(client, "/topics/sleep/feed/")
+    assert channel.findtext("title") == "healthsite: Sleep"
+    assert channel.findtext("link") == "http://testserver/topics/sleep/"
+    assert [item.findtext("link") for item in items] == [
+        "http://testserver/articles/naps/",
+        "http://testserver/articles/insomnia/",
+    ]
+    assert [item.findtext("category") for item in items] == ["Sleep", "Sleep"]
+
+
+def test_category_feed_of_a_topic_without_public_articles_is_empty(client, content):
+    _, items = feed_items(client, "/topics/only-drafts/feed/")
+    assert items == []
+
+
+def test_unknown_category_feed_is_404(client):
+    assert client.get("/topics/nope/feed/").status_code == 404

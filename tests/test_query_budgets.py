@@ -1,0 +1,80 @@
+"""Every page costs a constant number of queries, however much content it shows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import (
+    ArticleFactory,
+    CategoryFactory,
+    CitationFactory,
+    FAQFactory,
+    ReviewerFactory,
+    republish,
+)
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE_PAGE_BUDGET = 5
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured.captured_queries)
+
+
+def rich_article(size, **fields):
+    """A published article with `size` citations, FAQs, tags and history entries."""
+    body = "## Overview\n\n" + " ".join(f"Claim {n}.[^c{n}]" for n in range(size))
+    article = ArticleFactory(body=body, tags=[f"tag-{n}" for n in range(size)], **fields)
+    for n in range(size):
+        CitationFactory(article=article, key=f"c{n}", order=n)
+        FAQFactory(article=article, order=n)
+    for n in range(size):
+        article.body += f"\n\nUpdate {n}."
+        article.save()
+        republish(article, change_summary=f"Update {n}")
+    return article
+
+
+@pytest.mark.parametrize("size", [1, 50])
+def test_article_page_budget(client, size):
+    article = rich_article(size)
+    for n in range(3):
+        ArticleFactory(category=article.category, title=f"Related {n}")
+    assert article.versions.count() == size + 1
+    assert queries_for(client, article.get_absolute_url()) <= ARTICLE_PAGE_BUDGET
+
+
+def test_article_page_cost_does_not_grow_with_content(client):
+    small, large = rich_article(1), rich_article(50)
+    assert queries_for(client, small.get_absolute_url()) == queries_for(
+        client, large.get_absolute_url()
+    )
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_listing_page_budgets(client, count):
+    category = CategoryFactory(slug="sleep")
+    reviewer = ReviewerFactory(slug="lena")
+    for _ in range(count):
+        ArticleFactory(category=category, reviewer=reviewer, tags=["rest", "night"])
+    for url in ["/", "/topics/sleep/", "/tags/rest/", "/reviewers/lena/"]:
+        assert queries_for(client, url) <= 6, url
+
+
+def test_admin_article_list_and_dashboard_do_not_grow_with_articles(admin_client):
+    def costs():
+        return (
+            queries_for(admin_client, reverse("admin:articles_article_changelist")),
+            queries_for(admin_client, reverse("admin:reviewers_review_dashboard")),
+        )
+
+    ArticleFactory()
+    few = costs()
+    for _ in range(30):
+        ArticleFactory()
+    assert costs() == few
