@@ -155,3 +155,11 @@ def test_working_copy_edits_of_a_live_article_never_reach_readers(client, commit
     commit(article.save)
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Approved text." in page and "Unreviewed text." not in page
+
+
+def test_stored_pages_keep_their_security_headers(client):
+    article = ArticleFactory()
+    first = client.get(article.get_absolute_url())
+    second = client.get(article.get_absolute_url())
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert second[header] == first[header], header
