@@ -213,8 +213,9 @@ def test_clean_refuses_a_next_review_not_after_the_last_review():
 
 
 def test_clean_accepts_a_complete_published_article_and_a_bare_draft():
-    ArticleFactory().full_clean()
-    ArticleFactory(draft=True).full_clean()
+    for article in (ArticleFactory(), ArticleFactory(draft=True)):
+        article.full_clean()  # raises ValidationError if anything is refused
+        assert article.pk is not None
 
 
 # --- Citation keys. ---
@@ -222,7 +223,9 @@ def test_clean_accepts_a_complete_published_article_and_a_bare_draft():
 
 @pytest.mark.parametrize("key", ["nhs-back-pain", "who_2023", "1st-trial", "a"])
 def test_citation_key_format_accepts_lowercase_slugs(key):
-    CitationFactory.build(article=ArticleFactory(), source=SourceFactory(), key=key).full_clean()
+    citation = CitationFactory.build(article=ArticleFactory(), source=SourceFactory(), key=key)
+    citation.full_clean()  # raises ValidationError if the key is refused
+    assert citation.key == key
 
 
 @pytest.mark.parametrize(
