@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Article
@@ -13,8 +12,8 @@ from tests.factories import (
     ArticleFactory,
     CitationFactory,
     ReviewerFactory,
-    UserFactory,
     republish,
+    role_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,12 +33,6 @@ def commit(django_capture_on_commit_callbacks):
             return action(*args, **kwargs)
 
     return run
-
-
-def in_group(name):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=name))
-    return user
 
 
 def test_second_anonymous_request_is_served_without_queries(client, django_assert_num_queries):
@@ -106,13 +99,13 @@ def test_unpublishing_removes_the_page_and_its_listing_at_once(client, commit):
     article = ArticleFactory(title="Soon gone")
     assert client.get(article.get_absolute_url()).status_code == 200
     assert "Soon gone" in client.get("/").content.decode()
-    commit(unpublish, article=article, user=in_group("Editor"), reason="Outdated")
+    commit(unpublish, article=article, user=role_user("Editor"), reason="Outdated")
     assert client.get(article.get_absolute_url()).status_code == 404
     assert "Soon gone" not in client.get("/").content.decode()
 
 
 def test_a_re_review_shows_its_new_date_immediately_after_sign_off(client, commit):
-    reviewer_user = in_group("Medical reviewer")
+    reviewer_user = role_user("Medical reviewer")
     reviewer = ReviewerFactory(user=reviewer_user)
     article = ArticleFactory(
         body="Claim.[^c]",

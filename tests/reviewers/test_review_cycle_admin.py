@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,7 +10,7 @@ from articles.models import Article, VersionKind
 from reviewers.forms import REVIEWER_CHECKLIST
 from reviewers.models import Decision, ReviewRequest, ReviewStatus, SignOff
 from tests.admin_forms import change_form_data
-from tests.factories import CategoryFactory, ReviewerFactory, SourceFactory, UserFactory
+from tests.factories import CategoryFactory, ReviewerFactory, SourceFactory, role_user
 
 pytestmark = pytest.mark.django_db
 
@@ -22,17 +21,11 @@ EDITED_BODY = (
 SECOND_BODY = EDITED_BODY + "\n\n## Exercise\n\nGentle walking helps most people.[^nhs]"
 
 
-def staff_in(group_name, username):
-    user = UserFactory(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
 @pytest.fixture
 def people(client):
-    writer = staff_in("Writer", "wendy-writer")
-    editor = staff_in("Editor", "eddie-editor")
-    reviewer_user = staff_in("Medical reviewer", "rita-reviewer")
+    writer = role_user("Writer", username="wendy-writer")
+    editor = role_user("Editor", username="eddie-editor")
+    reviewer_user = role_user("Medical reviewer", username="rita-reviewer")
     reviewer = ReviewerFactory(name="Dr Rita Osei", credentials="MBChB, FRCP", user=reviewer_user)
     return {"writer": writer, "editor": editor, "reviewer": reviewer_user, "profile": reviewer}
 
@@ -207,7 +200,7 @@ def test_writer_reviewer_editor_cycle(client, people, monkeypatch):
 
 
 def test_second_editor_saving_an_older_copy_gets_a_conflict_and_loses_nothing(client, people):
-    other = staff_in("Editor", "olga-editor")
+    other = role_user("Editor", username="olga-editor")
     category = CategoryFactory()
     article = Article.objects.create(
         title="Sleep", slug="sleep", category=category, summary="S.", body="Old body.", author="A"

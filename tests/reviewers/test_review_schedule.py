@@ -4,7 +4,6 @@ queue on the admin home page, and the public "being reviewed" notice (issue 4)."
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -25,17 +24,12 @@ from tests.factories import (
     ReviewerFactory,
     UserFactory,
     republish,
+    role_user,
 )
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 30)
-
-
-def staff_in(group_name, username):
-    user = UserFactory(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
 
 
 @pytest.fixture
@@ -234,7 +228,7 @@ def test_dashboard_filters_by_category_and_reviewer(review_fixture):
 
 
 def test_dashboard_page_shows_counts_links_and_chart(client, review_fixture):
-    client.force_login(staff_in("Editor", "eddie"))
+    client.force_login(role_user("Editor", username="eddie"))
     response = client.get(reverse("admin:reviewers_review_dashboard"))
     page = response.content.decode()
     assert response.status_code == 200
@@ -265,7 +259,7 @@ def test_writers_cannot_open_the_dashboard_without_review_permissions(client):
 
 
 def test_schedule_re_review_action(client, today):
-    editor = staff_in("Editor", "eddie")
+    editor = role_user("Editor", username="eddie")
     reviewer = ReviewerFactory(name="Dr Cho")
     articles = []
     for _ in range(2):
@@ -305,7 +299,7 @@ def test_schedule_re_review_action(client, today):
 
 
 def test_reviewers_do_not_get_the_schedule_action(client):
-    client.force_login(staff_in("Medical reviewer", "rita"))
+    client.force_login(role_user("Medical reviewer", username="rita"))
     response = client.get(reverse("admin:articles_article_changelist"))
     assert "schedule_re_review" not in response.content.decode()
 
@@ -314,7 +308,7 @@ def test_reviewers_do_not_get_the_schedule_action(client):
 
 
 def test_reviewer_sees_their_own_queue_first(client, today):
-    user = staff_in("Medical reviewer", "rita")
+    user = role_user("Medical reviewer", username="rita")
     mine = ReviewerFactory(user=user)
     overdue = ReviewRequest.objects.create(
         article=ArticleFactory(title="Overdue one"), reviewer=mine, due_on=TODAY.replace(day=1)
