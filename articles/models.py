@@ -176,6 +176,7 @@ LISTING_DEFERRED_FIELDS = [
         f"live_version__{name}"
         for name in (
             "body_html",
+            "rendered_page",
             "outline",
             "sources",
             "faqs",
@@ -658,6 +659,10 @@ class PublishedVersion(models.Model):
     outline = models.JSONField(default=list, blank=True)
     sources = models.JSONField(default=list, blank=True)
     faqs = models.JSONField(default=list, blank=True)
+    # The article page while this version is live, as articles/article_pages.py rendered it;
+    # ``rendered_with`` says whether it is current (see article_pages.rendering_fingerprint).
+    rendered_page = models.TextField(blank=True, editable=False)
+    rendered_with = models.CharField(max_length=64, blank=True, editable=False)
     # The body's plain text and the FAQs' questions and answers, for search.
     search_text = models.TextField(blank=True, editable=False)
     content = models.JSONField(help_text="The reviewed source content, for diffs and audits.")

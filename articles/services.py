@@ -8,12 +8,13 @@ import datetime
 import hashlib
 import json
 import logging
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -125,6 +126,7 @@ def update_review_schedule(*, article: Article) -> datetime.date | None:
     if due != article.next_review_due:
         article.next_review_due = due
         Article.objects.filter(pk=article.pk).update(next_review_due=due)
+        mark_pages_stale([article.pk])
     return due
 
 
@@ -386,6 +388,29 @@ def record_feedback(
 RELATED_ARTICLES_KEPT = 6
 
 
+def mark_pages_stale(article_ids=None) -> None:
+    """Mark the stored pages of these articles' live versions stale (every article's, with
+    None), so each is rendered again on its next view (see articles/article_pages.py).
+
+    Runs in the caller's transaction: a page rendered meanwhile from the old data is not
+    stored, because storing needs the marker it read to be unchanged.
+    """
+    live = Article.objects.filter(live_version__isnull=False)
+    if article_ids is not None:
+        live = live.filter(pk__in=article_ids)
+    PublishedVersion.objects.filter(pk__in=live.values("live_version_id")).update(
+        rendered_with=f"stale:{uuid.uuid4().hex}"
+    )
+
+
+def articles_showing_card_of(article_id: int):
+    """The articles whose related articles include this one: their pages show its card."""
+    shows_it = Q()
+    for position in range(RELATED_ARTICLES_KEPT):
+        shows_it |= Q(**{f"related_article_ids__{position}": article_id})
+    return Article.objects.filter(shows_it)
+
+
 def refresh_related_articles(*, article: Article, neighbours: bool = True) -> list[int]:
     """Choose the article's related articles (see ArticleQuerySet.related_to) and store them;
     with ``neighbours``, also refresh the articles it now points to, so a new article shows
@@ -398,6 +423,7 @@ def refresh_related_articles(*, article: Article, neighbours: bool = True) -> li
     )
     if related != article.related_article_ids:
         Article.objects.filter(pk=article.pk).update(related_article_ids=related)
+        mark_pages_stale([article.pk])
     if neighbours:
         for pk in related:
             refresh_related_articles(article=Article(pk=pk), neighbours=False)

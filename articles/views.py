@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -13,13 +13,12 @@ from django.utils.text import Truncator
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles import structured_data
+from articles import article_pages, structured_data
 from articles.forms import FeedbackForm
 from articles.models import Article, Category
 from articles.page_meta import (
     SITE_DESCRIPTION,
     PageMeta,
-    article_meta,
     canonical_url,
     category_feed,
     site_feed,
@@ -32,7 +31,6 @@ from articles.services import (
     FeedbackRateLimited,
     build_version,
     record_feedback,
-    related_articles,
 )
 from healthsite.security import client_ip
 
@@ -76,16 +74,16 @@ def home(request):
 
 def article_detail(request, slug):
     """The live version of a published article; staff see a preview of unpublished ones."""
-    article = (
-        Article.objects.select_related("category", "live_version__reviewer")
-        .prefetch_related("tags")
-        .filter(slug=slug)
-        .first()
-    )
-    if article is None:
-        raise Http404("No article at this address.")
+    try:
+        article = (
+            Article.objects.select_related("live_version")
+            .only(*article_pages.STORED_PAGE_FIELDS)
+            .get(slug=slug)
+        )
+    except Article.DoesNotExist:
+        raise Http404("No article at this address.") from None
     if article.is_published:
-        return _render_article(request, article, article.live_version, is_preview=False)
+        return HttpResponse(article_pages.published_page(request, article))
     if can_preview(request.user):
         return article_preview(request, slug)
     raise Http404("No article at this address.")
@@ -101,48 +99,11 @@ def article_preview(request, slug):
     version = build_version(
         article, reviewer=article.reviewer, reviewed_on=article.last_reviewed_on
     )
-    response = _render_article(request, article, version, is_preview=True)
+    page = article_pages.render_page(article, version, is_preview=True)
+    page = article_pages.page_for_request(request, article, page, is_preview=True)
+    response = HttpResponse(page)
     add_never_cache_headers(response)
     return response
-
-
-def _render_article(request, article, version, *, is_preview):
-    # A preview ranks them now, as they would be once the article is published.
-    related = list(Article.objects.related_to(article)) if is_preview else related_articles(article)
-    page_meta = article_meta(
-        request, article=article, version=version, tags=article.tags.all(), is_preview=is_preview
-    )
-    return render(
-        request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "version": version,
-            "history": article.versions.history() if article.live_version_id else [],
-            "is_preview": is_preview,
-            "related": related,
-            "current_category_slug": article.category.slug,
-            "page_meta": page_meta,
-            # A preview is not public: no structured data describes it.
-            "structured_data": None
-            if is_preview
-            else _article_structured_data(request, article, version, url=page_meta.canonical_url),
-        },
-    )
-
-
-def _article_structured_data(request, article, version, *, url):
-    absolute = request.build_absolute_uri
-    crumbs = [  # as includes/breadcrumbs.html shows them
-        ("Home", absolute(reverse("articles:home"))),
-        (article.category.name, absolute(article.category.get_absolute_url())),
-        (version.title, url),
-    ]
-    return structured_data.to_json_ld(
-        structured_data.article_graph(
-            article=article, version=version, url=url, crumbs=crumbs, absolute_url=absolute
-        )
-    )
 
 
 class PublishedArticleListView(ListView):

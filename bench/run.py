@@ -12,6 +12,7 @@ The page cache is on for the "cached" run and off (HEALTHSITE_PAGE_CACHE_SECONDS
 """
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
@@ -55,7 +56,8 @@ def manage(env, *args):
 
 def prepare(database_url: str, articles: int) -> None:
     env = environment(database_url, 0)
-    marker = WORK / f"generated-{articles}"
+    database = hashlib.sha256(database_url.encode()).hexdigest()[:12]
+    marker = WORK / f"generated-{articles}-{database}"
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "collectstatic", "--no-input", "-v0")
     if not marker.exists():

@@ -122,8 +122,13 @@ def edit(article, **fields):
     refresh_content_fingerprint(article=article)
 
 
+# The stored rendering of the article page is derived from the version, not part of it.
+RENDERED_FIELDS = {"rendered_page", "rendered_with"}
+
+
 def version_row(version) -> dict:
-    return PublishedVersion.objects.filter(pk=version.pk).values().get()
+    row = PublishedVersion.objects.filter(pk=version.pk).values().get()
+    return {name: value for name, value in row.items() if name not in RENDERED_FIELDS}
 
 
 # Submitting for review ---------------------------------------------------------------------
