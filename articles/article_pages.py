@@ -154,6 +154,9 @@ STORED_PAGE_FIELDS = (
 )
 
 
+NOT_RENDERED_VERSION_FIELDS = ("content", "search_text", "search_document", "rendered_page")
+
+
 def published_page(request, article: Article) -> str:
     """The page of a published article, loaded with STORED_PAGE_FIELDS: stored, or rendered
     and stored first if the stored one is not current."""
@@ -165,6 +168,7 @@ def published_page(request, article: Article) -> str:
     article = (
         Article.objects.select_related("category", "live_version__reviewer")
         .prefetch_related("tags")
+        .defer(*(f"live_version__{name}" for name in NOT_RENDERED_VERSION_FIELDS))
         .get(pk=article.pk)
     )
     if thanked:

@@ -30,11 +30,26 @@ def version_changed(sender, **kwargs):
 
 
 @receiver([post_save, post_delete], sender=Category)
-@receiver([post_save, post_delete], sender=Tag)
-def shown_everywhere_changed(sender, **kwargs):
-    """A category's or tag's name, or a reviewer's profile: shown on many pages, rarely edited."""
+def category_changed(sender, **kwargs):
+    # Every page's navigation lists the categories.
     invalidate_public_pages()
     mark_pages_stale()
+
+
+def reviewer_changed(sender, created=False, **kwargs):
+    # A reviewer's name and credentials show on the pages and cards of the articles they
+    # reviewed; a new reviewer shows nowhere yet.
+    if not created:
+        invalidate_public_pages()
+        mark_pages_stale()
+
+
+@receiver(post_save, sender=Tag)
+def tag_renamed(sender, instance, created, **kwargs):
+    # A new tag shows nowhere yet; a deleted one leaves its articles through TaggedItem.
+    if not created:
+        invalidate_public_pages()
+        mark_pages_stale(Article.objects.filter(tags=instance).values("pk"))
 
 
 @receiver([post_save, post_delete], sender=TaggedItem)
@@ -47,5 +62,5 @@ def tags_changed(sender, instance, **kwargs):
 def connect_reviewer_signals():
     for signal in (post_save, post_delete):
         signal.connect(
-            shown_everywhere_changed, sender=_reviewer_model(), dispatch_uid=f"reviewer-{signal}"
+            reviewer_changed, sender=_reviewer_model(), dispatch_uid=f"reviewer-{signal}"
         )
