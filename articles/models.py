@@ -2,6 +2,7 @@ import calendar
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -177,6 +178,7 @@ LISTING_DEFERRED_FIELDS = [
         for name in (
             "body_html",
             "rendered_page",
+            "search_document",
             "outline",
             "sources",
             "faqs",
@@ -390,6 +392,10 @@ class Article(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_published_idx"),
+            # A topic page's count and list of its published articles.
+            models.Index(
+                fields=["category", "status", "-published_at"], name="article_category_listing_idx"
+            ),
             models.Index(fields=["next_review_due"], name="article_review_due_idx"),
         ]
         constraints = [
@@ -663,6 +669,9 @@ class PublishedVersion(models.Model):
     # ``rendered_with`` says whether it is current (see article_pages.rendering_fingerprint).
     rendered_page = models.TextField(blank=True, editable=False)
     rendered_with = models.CharField(max_length=64, blank=True, editable=False)
+    # On PostgreSQL, the weighted full-text document of title, summary and search_text, kept
+    # by a trigger (migration 0009) for articles/search.py; unused (empty) elsewhere.
+    search_document = SearchVectorField(null=True, editable=False)
     # The body's plain text and the FAQs' questions and answers, for search.
     search_text = models.TextField(blank=True, editable=False)
     content = models.JSONField(help_text="The reviewed source content, for diffs and audits.")

@@ -1,15 +1,16 @@
 """Search over what readers can see: the live versions' titles, summaries, bodies and FAQs.
 
-On PostgreSQL, full-text search with ranking: the title weighs most (A), then the summary (B),
-then the body and FAQs (C, ``PublishedVersion.search_text``), parsed as a web search
-(``"quoted phrases"``, ``or``, ``-excluded``), so no input is a syntax error. Migration 0005
-indexes the same expression. Elsewhere (SQLite in development and tests), every word must
-appear in one of those fields, case-insensitively; title matches come first.
+On PostgreSQL, full-text search with ranking over ``PublishedVersion.search_document``, which
+a trigger keeps (migration 0009): the title weighs most (A), then the summary (B), then the body
+and FAQs (C, ``PublishedVersion.search_text``). The query is parsed as a web search
+(``"quoted phrases"``, ``or``, ``-excluded``), so no input is a syntax error. Elsewhere
+(SQLite in development and tests), every word must appear in one of those fields,
+case-insensitively; title matches come first.
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
 from articles.models import Article
 
@@ -24,15 +25,6 @@ def clean_query(raw: str | None) -> str:
     spaces collapsed, at most MAX_QUERY_LENGTH characters."""
     printable = "".join(ch if ch.isprintable() else " " for ch in (raw or ""))
     return " ".join(printable.split())[:MAX_QUERY_LENGTH].strip()
-
-
-def search_vector() -> SearchVector:
-    """The weighted document each live version is matched against (as indexed in 0005)."""
-    return (
-        SearchVector("live_version__title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("live_version__summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("live_version__search_text", weight="C", config=SEARCH_CONFIG)
-    )
 
 
 def search_articles(raw_query: str | None) -> QuerySet[Article]:
@@ -51,11 +43,9 @@ def search_articles(raw_query: str | None) -> QuerySet[Article]:
 
 def _full_text_search(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
     search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    vector = search_vector()
     return (
-        articles.alias(document=vector)
-        .filter(document=search_query)
-        .annotate(rank=SearchRank(vector, search_query))
+        articles.filter(live_version__search_document=search_query)
+        .annotate(rank=SearchRank(F("live_version__search_document"), search_query))
         .order_by("-rank", "-live_version__published_at", "-pk")
     )
 

@@ -135,6 +135,22 @@ class TestRanking:
         assert set(found("running or swimming")) == {"run", "swim"}
         assert found('"asthma running"') == []
 
+    @on_postgresql
+    @pytest.mark.postgres
+    def test_the_stored_search_document_follows_every_write_of_a_version(self):
+        article = ArticleFactory(slug="gout", title="Gout")
+        assert found("gout") == ["gout"]
+        # Versions written in bulk (generate_content, imports) get their document too.
+        version = PublishedVersion.objects.get(pk=article.live_version_id)
+        version.pk = None
+        version.number = 2
+        version.title = "Psoriasis"
+        [copy] = PublishedVersion.objects.bulk_create([version])
+        Article.objects.filter(pk=article.pk).update(live_version=copy)
+        assert found("psoriasis") == ["gout"] and found("gout") == []
+        PublishedVersion.objects.filter(pk=copy.pk).update(summary="Also about rosacea.")
+        assert found("rosacea") == ["gout"]
+
 
 class TestSearchPage:
     def test_results_with_count_and_query_echoed(self, client):

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from reviewers.synthetic_content import generate_content
 
@@ -17,6 +18,10 @@ class Command(BaseCommand):
         if articles < 1:
             raise CommandError("--articles must be at least 1.")
         result = generate_content(articles=articles, seed=seed)
+        # After a bulk load the query planner's statistics describe the empty tables; update
+        # them, as restoring a dump is followed by ANALYZE.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(
             f"Added {result.articles} articles, {result.citations} citations, "
             f"{result.faqs} FAQs and {result.versions} published versions."
