@@ -113,11 +113,17 @@ def _render_citation(renderer, tokens, idx, options, env):
     )
 
 
+def _heading_tag(tag: str, env) -> str:
+    """The page title is the only h1: an editor's "# Heading" is a section heading like
+    "## Heading". Text rendered under a heading of its own (an FAQ answer, under its h3
+    question) starts lower: ``top_heading_level`` (2 for the body), at most h6."""
+    level = max(int(tag[1]), 2) + env.get("top_heading_level", 2) - 2
+    return f"h{min(level, 6)}"
+
+
 def _render_heading_open(renderer, tokens, idx, options, env):
     token = tokens[idx]
-    # The page title is the only h1; an editor's "# Heading" becomes a section heading.
-    if token.tag == "h1":
-        token.tag = "h2"
+    token.tag = _heading_tag(token.tag, env)
     if token.tag in ("h2", "h3"):
         inline = tokens[idx + 1]
         text = "".join(
@@ -154,8 +160,7 @@ def _is_page_id(anchor: str) -> bool:
 
 
 def _render_heading_close(renderer, tokens, idx, options, env):
-    if tokens[idx].tag == "h1":
-        tokens[idx].tag = "h2"
+    tokens[idx].tag = _heading_tag(tokens[idx].tag, env)
     return renderer.renderToken(tokens, idx, options, env)
 
 
@@ -204,10 +209,23 @@ class Rendered:
 
 
 def render_markdown(
-    text: str, *, citations: dict[str, CitedSource] | None = None, id_prefix: str = "ts"
+    text: str,
+    *,
+    citations: dict[str, CitedSource] | None = None,
+    id_prefix: str = "ts",
+    top_heading_level: int = 2,
 ) -> Rendered:
-    """Render Markdown to sanitised HTML, turning [^key] markers into Trusted Source controls."""
-    env = {"citations": citations or {}, "id_prefix": id_prefix, "outline": []}
+    """Render Markdown to sanitised HTML, turning [^key] markers into Trusted Source controls.
+
+    Headings start at ``top_heading_level``; only h2 and h3 get anchors, and only h2 are
+    in the outline.
+    """
+    env = {
+        "citations": citations or {},
+        "id_prefix": id_prefix,
+        "outline": [],
+        "top_heading_level": top_heading_level,
+    }
     html = sanitize(_parser.render(text or "", env))
     unknown_keys = list(dict.fromkeys(env.get("unknown_keys", [])))
     return Rendered(html=html, outline=env["outline"], unknown_keys=unknown_keys)

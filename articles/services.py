@@ -180,7 +180,10 @@ def build_version(article: Article, *, citations=None, faqs=None, **fields) -> P
         faqs=[
             {
                 "question": faq.question,
-                "answer_html": render_markdown(faq.answer, id_prefix=f"faq{index}").html,
+                # Under its h3 question, an answer's own headings start at h4.
+                "answer_html": render_markdown(
+                    faq.answer, id_prefix=f"faq{index}", top_heading_level=4
+                ).html,
             }
             for index, faq in enumerate(faqs, start=1)
         ],

@@ -147,7 +147,10 @@ def build_public_site(*, source_url: str = "https://www.nhs.example/conditions/b
     FAQFactory(
         article=article,
         question="Do I need a scan?",
-        answer="Usually not. Scans rarely change how everyday back pain is treated.",
+        answer=(
+            "Usually not. Scans rarely change how everyday back pain is treated.\n\n"
+            "## When a scan helps\n\nWhen a doctor suspects a rare, serious cause."
+        ),
     )
     for name, value in review.items():
         setattr(article, name, value)

@@ -377,6 +377,19 @@ def test_headings_get_unique_ids_and_h2s_form_the_outline():
     ]
 
 
+def test_text_under_a_heading_of_its_own_starts_its_headings_lower():
+    # An FAQ answer sits under its h3 question: its headings start at h4, capped at h6.
+    rendered = render_markdown(
+        "# Big\n\n## Smaller\n\n### Detail\n\n#### Fine", top_heading_level=4
+    )
+
+    tree = parse(rendered.html)
+    headings = [h for h in tree.iter() if h.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}]
+    assert [h.tag for h in headings] == ["h4", "h4", "h5", "h6"]
+    assert not any(h.attrs.get("id") for h in headings)
+    assert rendered.outline == []
+
+
 def test_outline_text_leaves_out_citation_markers():
     rendered = render_markdown("## Fibre and *bowel* health[^nhs]", citations={"nhs": cited()})
 

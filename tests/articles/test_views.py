@@ -139,6 +139,14 @@ class TestArticlePage:
         assert "View all Back Pain articles" in html
         assert parse(response).find("a", href="/tags/exercise/")
 
+    def test_headings_in_an_faq_answer_sit_below_its_question(self, client, article):
+        FAQFactory(article=article, question="When should I worry?", answer="## Red flags\n\nX.")
+        republish(article)
+        html = client.get("/articles/lower-back-pain/").content.decode()
+        faqs = html[html.index('id="faq-heading"') :]
+        assert '<h3 class="faq__question">When should I worry?</h3>' in faqs
+        assert "<h4>Red flags</h4>" in faqs
+
     def test_sample_content_is_marked(self, client, article):
         assert "Sample content" not in client.get("/articles/lower-back-pain/").content.decode()
         article.is_sample = True
