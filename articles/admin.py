@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from articles.admin_feedback import ReaderFeedbackAdminMixin
@@ -146,8 +147,8 @@ class ArticleAdminForm(forms.ModelForm):
 
 @admin.register(Article)
 class ArticleAdmin(ReaderFeedbackAdminMixin, QualityChecksAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "category", "status", "reviewer", "last_reviewed_on",
-                    "next_review_due", "review_state", "broken_links", "updated_at"]  # fmt: skip
+    list_display = ["title", "category", "status", "reviewer_name", "last_reviewed_on",
+                    "next_review", "broken_links", "updated_on"]  # fmt: skip
     list_filter = ["status", "category", "reviewer", ReviewDueFilter, BrokenLinksFilter,
                    "is_sample"]  # fmt: skip
     list_select_related = ["category", "reviewer"]
@@ -163,6 +164,7 @@ class ArticleAdmin(ReaderFeedbackAdminMixin, QualityChecksAdminMixin, admin.Mode
     readonly_fields = ["hero_preview", "status", "published_at", "reviewer", "last_reviewed_on",
                        "next_review_due", "created_at", "updated_at"]  # fmt: skip
     list_per_page = 50
+    empty_value_display = "—"
     fieldsets = [
         (
             None,
@@ -198,20 +200,33 @@ class ArticleAdmin(ReaderFeedbackAdminMixin, QualityChecksAdminMixin, admin.Mode
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
-    @admin.display(description="Review")
-    def review_state(self, article):
-        if article.next_review_due is None:
+    @admin.display(description="Medical reviewer", ordering="reviewer__name")
+    def reviewer_name(self, article):
+        return article.reviewer.name if article.reviewer else "—"
+
+    @admin.display(description="Next review due", ordering="next_review_due")
+    def next_review(self, article):
+        """The date, and how soon it is when within 30 days or past."""
+        due = article.next_review_due
+        if due is None:
             return "—"
-        days = (article.next_review_due - timezone.localdate()).days
+        days = (due - timezone.localdate()).days
         if days < 0:
             return format_html(
-                '<strong class="review-overdue">Overdue by {} day{}</strong>',
+                '{}<br><strong class="review-overdue">Overdue by {} day{}</strong>',
+                date_format(due, "j M Y"),
                 -days,
                 pluralize(-days),
             )
         if days <= 30:
-            return f"Due in {days} day{pluralize(days)}"
-        return "Current"
+            return format_html(
+                "{}<br>Due in {} day{}", date_format(due, "j M Y"), days, pluralize(days)
+            )
+        return date_format(due, "j M Y")
+
+    @admin.display(description="Updated", ordering="updated_at")
+    def updated_on(self, article):
+        return date_format(timezone.localtime(article.updated_at), "j M Y")
 
     @admin.display(description="Preview")
     def hero_preview(self, article):

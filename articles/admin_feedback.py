@@ -64,7 +64,7 @@ class ReaderFeedbackAdminMixin:
     def helpful_share(self, article):
         count = getattr(article, "_feedback_count", 0)
         if not count:
-            return "No answers yet"
+            return "None yet"
         share = round(100 * article._feedback_yes / count)
         return f"{share}% yes ({count} answer{'' if count == 1 else 's'})"
 

@@ -6,6 +6,9 @@ from django.urls import include, path
 from healthsite.views import healthz
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
+# The article list needs the width; the home page and breadcrumbs lead everywhere the
+# sidebar did.
+admin.site.enable_nav_sidebar = False
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Content and medical review"
 

@@ -175,7 +175,11 @@ class WorkflowArticleAdmin(ArticleAdmin):
         return TemplateResponse(request, "admin/articles/article/schedule_re_review.html", context)
 
     def get_list_display(self, request):
-        return [*super().get_list_display(request), "workflow_state"]
+        # One column for the publication status and where the content stands in review.
+        return [
+            "status_and_review" if name == "status" else name
+            for name in super().get_list_display(request)
+        ]
 
     def get_queryset(self, request):
         latest_approval = SignOff.objects.approvals().filter(article=OuterRef("pk"))
@@ -194,6 +198,10 @@ class WorkflowArticleAdmin(ArticleAdmin):
                 ),
             )
         )
+
+    @admin.display(description="Status", ordering="status")
+    def status_and_review(self, article):
+        return format_html("{}<br>{}", article.get_status_display(), self.workflow_state(article))
 
     @admin.display(description="Review state")
     def workflow_state(self, article):

@@ -416,6 +416,22 @@ def test_review_column_flags_overdue_articles(admin_client, review_dates):
     assert '<strong class="review-overdue">Overdue by 1 day' in content
 
 
+def test_the_article_list_fits_an_editors_screen(admin_client):
+    reviewer = ReviewerFactory(name="Dr Ada Lee", credentials="MD, FACP")
+    ArticleFactory(title="Gout", reviewer=reviewer, next_review_due=datetime.date(2027, 1, 3))
+    response = admin_client.get(CHANGELIST_URL)
+
+    assert response.context["cl"].list_display == [
+        "action_checkbox", "title", "category", "status_and_review", "reviewer_name",
+        "last_reviewed_on", "next_review", "broken_links", "updated_on", "helpful_share",
+    ]  # fmt: skip
+    html = response.content.decode()
+    assert "Published<br>Not reviewed" in html  # status and where the content stands
+    assert '<td class="field-reviewer_name">Dr Ada Lee</td>' in html  # without credentials
+    assert '<td class="field-next_review">3 Jan 2027</td>' in html
+    assert 'id="nav-sidebar"' not in html
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [

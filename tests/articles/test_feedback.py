@@ -403,7 +403,7 @@ def test_article_changelist_shows_the_share_of_yes_without_a_query_per_row(admin
 
     assert helpful_column(response) == {
         "Liked": "67% yes (3 answers)",
-        "Unanswered": "No answers yet",
+        "Unanswered": "None yet",
     }
     assert "67% yes (3 answers)" in response.content.decode()
     queries_for_two = count_queries(admin_client, url)
