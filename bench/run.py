@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark the public site under gunicorn with wrk, as docs/performance.md describes.
 
-    .venv/bin/python bench/run.py [--articles 2000] [--duration 10] [--connections 16]
+    .venv/bin/python bench/run.py [--articles 10000] [--duration 10] [--connections 16]
 
 It builds a synthetic site (generate_content) in bench/.work/, starts gunicorn (2 workers,
 debug off) on 127.0.0.1, drives it with wrk from a second process, and prints requests per
@@ -70,20 +70,49 @@ def sample_urls(database_url: str) -> dict:
         "from articles.models import Article;"
         "a = Article.objects.published().filter(slug__startswith='synthetic-')"
         ".select_related('category').order_by('pk').first();"
-        "print(a.slug, a.category.slug)"
+        "print('sample', a.slug, a.category.slug)"
     )
     env = environment(database_url, 0)
     out = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", code],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    ).stdout.split()  # fmt: skip
-    slug, category = out[-2], out[-1]
+    ).stdout  # fmt: skip
+    slug, category = re.search(r"^sample (\S+) (\S+)$", out, flags=re.M).groups()
     return {
         "healthz": "/healthz",
         "article": f"/articles/{slug}/",
         "category": f"/topics/{category}/",
         "search": "/search/?q=sleep+treatment",
     }
+
+
+def first_view_script(database_url: str, exclude: str) -> Path:
+    """A wrk script that asks for each published article once (across both wrk threads):
+    with every stored page marked stale first, each request renders and stores a page."""
+    code = (
+        "from articles.models import Article;"
+        "from articles.services import mark_pages_stale;"
+        "mark_pages_stale();"
+        "[print('slug', s) for s in Article.objects.published().values_list('slug', flat=True)]"
+    )
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code],
+        cwd=ROOT, env=environment(database_url, 0), check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    # Only the lines the code printed: the shell prints a line of its own first.
+    slugs = re.findall(r"^slug (\S+)$", out, flags=re.M)
+    paths = [f"/articles/{slug}/" for slug in slugs if f"/articles/{slug}/" != exclude]
+    script = WORK / "first_view.lua"
+    script.write_text(
+        "paths = {" + ",".join(f'"{path}"' for path in paths) + "}\n"
+        "threads = 0\n"
+        "function setup(thread) thread:set('counter', threads); threads = threads + 1 end\n"
+        "function request()\n"
+        "  counter = counter + 2\n"
+        "  return wrk.format(nil, paths[(counter % #paths) + 1])\n"
+        "end\n"
+    )
+    return script
 
 
 class Server:
@@ -124,9 +153,12 @@ class Server:
         self.process.wait(timeout=20)
 
 
-def run_wrk(url: str, duration: int, connections: int) -> dict:
+def run_wrk(url: str, duration: int, connections: int, script: Path | None = None) -> dict:
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        # A request counts as failed only if it errs or takes longer than --timeout (wrk's
+        # default of 2 s would count a slow answer as a failure).
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency",
+         *(["--script", str(script)] if script else []), url],
         check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     latency = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)\s*$", out, flags=re.M))
@@ -135,6 +167,7 @@ def run_wrk(url: str, duration: int, connections: int) -> dict:
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)$", out, flags=re.M)
     return {
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": latency.get("50"),
         "p90": latency.get("90"),
@@ -146,7 +179,7 @@ def run_wrk(url: str, duration: int, connections: int) -> dict:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--articles", type=int, default=10000)
     parser.add_argument("--duration", type=int, default=10, help="seconds per URL")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--database-url", default=None, help="default: SQLite in bench/.work")
@@ -157,6 +190,7 @@ def main():
     database_url = args.database_url or f"sqlite:///{WORK / 'bench.sqlite3'}"
     prepare(database_url, args.articles)
     urls = sample_urls(database_url)
+    first_views = first_view_script(database_url, exclude=urls["article"])
 
     rows = []
     for label, cache_seconds, pages in [
@@ -169,6 +203,12 @@ def main():
             for page in ["healthz", *pages]:
                 server.warm(urls[page])
                 results[page] = run_wrk(server.base + urls[page], args.duration, args.connections)
+            if label == "uncached":
+                results["article, first view"] = run_wrk(
+                    server.base, args.duration, args.connections, script=first_views
+                )
+                if results["article, first view"]["requests"] > args.articles:
+                    print("Warning: more first views than articles; some were stored pages.")
         finally:
             server.stop()
         floor = results["healthz"]["rps"]
@@ -177,14 +217,17 @@ def main():
 
     print(f"\n{args.articles} synthetic articles; wrk -t2 -c{args.connections} "
           f"-d{args.duration}s; gunicorn 2 workers; {database_url.split(':')[0]}\n")  # fmt: skip
-    print(f"| {'page':<22} | {'req/s':>8} | {'p50':>8} | {'p90':>8} | {'p99':>8} | "
+    print(f"| {'page':<30} | {'req/s':>8} | {'p50':>8} | {'p90':>8} | {'p99':>8} | "
           f"{'× healthz':>9} | failed |")  # fmt: skip
-    print(f"|{'-' * 24}|{'-' * 10}|{'-' * 10}|{'-' * 10}|{'-' * 10}|{'-' * 11}|--------|")
+    print(f"|{'-' * 32}|{'-' * 10}|{'-' * 10}|{'-' * 10}|{'-' * 10}|{'-' * 11}|--------|")
     failures = 0
     for name, r, ratio in rows:
         failures += r["failed"] + (1 if r["socket_errors"] else 0)
-        print(f"| {name:<22} | {r['rps']:>8.0f} | {r['p50']:>8} | {r['p90']:>8} | "
+        print(f"| {name:<30} | {r['rps']:>8.0f} | {r['p50']:>8} | {r['p90']:>8} | "
               f"{r['p99']:>8} | {ratio:>9.2f} | {r['failed']:>6} |")  # fmt: skip
+    for name, r, _ratio in rows:
+        if r["socket_errors"]:
+            print(f"{name}: socket errors: {r['socket_errors']}")
     if failures:
         raise SystemExit(f"{failures} failed requests or socket errors: see above")
 
