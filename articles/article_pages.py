@@ -165,22 +165,49 @@ def published_page(request, article: Article) -> str:
     thanked = request.GET.get("feedback") == "thanks"
     if read_marker == rendering_fingerprint() and not thanked:
         return page_for_request(request, article, version.rendered_page)
-    article = (
-        Article.objects.select_related("category", "live_version__reviewer")
-        .prefetch_related("tags")
-        .defer(*(f"live_version__{name}" for name in NOT_RENDERED_VERSION_FIELDS))
-        .get(pk=article.pk)
-    )
+    article = _for_rendering().get(pk=article.pk)
     if thanked:
         page = render_page(article, article.live_version, is_preview=False, request=request)
         return page_for_request(request, article, page)
     page = render_page(article, article.live_version, is_preview=False)
+    _store(version.pk, page, read_marker=read_marker)
+    return page_for_request(request, article, page)
+
+
+def render_stale_pages() -> int:
+    """Render and store the page of every published article whose stored page is not
+    current, so that no reader waits for it after a deploy or a change shown on every page.
+    Returns how many were stored."""
+    stored = 0
+    stale = (
+        Article.objects.published()
+        .exclude(live_version__rendered_with=rendering_fingerprint())
+        .values_list("pk", flat=True)
+    )
+    for pk in list(stale):
+        # The marker is read with the data, in one query.
+        article = _for_rendering().get(pk=pk)
+        page = render_page(article, article.live_version, is_preview=False)
+        stored += _store(
+            article.live_version_id, page, read_marker=article.live_version.rendered_with
+        )
+    return stored
+
+
+def _for_rendering():
+    return (
+        Article.objects.select_related("category", "live_version__reviewer")
+        .prefetch_related("tags")
+        .defer(*(f"live_version__{name}" for name in NOT_RENDERED_VERSION_FIELDS))
+    )
+
+
+def _store(version_id, page: str, *, read_marker: str) -> int:
     # Stored only if nothing was marked stale since the marker was read: a change committed
     # while this page was rendered (from the older data) leaves it unstored.
-    PublishedVersion.objects.filter(pk=version.pk, rendered_with=read_marker).update(
+    return PublishedVersion.objects.filter(pk=version_id, rendered_with=read_marker).update(
         rendered_page=page, rendered_with=rendering_fingerprint()
     )
-    return page_for_request(request, article, page)
 
 
 def page_for_request(request, article, page: str, *, is_preview: bool = False) -> str:

@@ -6,8 +6,10 @@ rendered again, never from the stored one.
 """
 
 import datetime
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -203,3 +205,21 @@ def test_staff_previews_are_never_stored(admin_client):
     assert response.status_code == 200
     assert "Preview." in response.content.decode()
     assert not PublishedVersion.objects.filter(article=draft).exists()
+
+
+def test_render_article_pages_stores_every_stale_page_before_a_reader_asks(client):
+    articles = [ArticleFactory() for _ in range(3)]
+    ArticleFactory(draft=True)
+    output = StringIO()
+    call_command("render_article_pages", stdout=output)
+    assert output.getvalue().strip() == "Rendered and stored 3 article pages."
+    assert all(is_current(article) for article in articles)
+    assert queries_for(client, articles[0]) == 1
+
+    stored = page(client, articles[0])
+    mark_pages_stale([articles[0].pk])
+    assert page(client, articles[0]) == stored  # as the view would render it
+
+    output = StringIO()
+    call_command("render_article_pages", stdout=output)
+    assert output.getvalue().strip() == "Rendered and stored 0 article pages."
