@@ -63,6 +63,8 @@ def test_first_view_stores_the_page_and_later_views_read_it_in_one_query(client,
     assert queries_for(client, article) == 1
     assert page(client, article) == first
     assert "Back pain: first steps" in first
+    for marker in (article_pages.ORIGIN, article_pages.REVIEW_NOTICE, article_pages.COPYRIGHT_YEAR):
+        assert marker not in first
 
 
 def test_a_stored_page_is_the_page_a_fresh_render_gives(client, article):
