@@ -190,14 +190,22 @@ LISTING_DEFERRED_FIELDS = [
 ]
 
 
+def published_condition(prefix: str = "") -> Q:
+    """What makes an article one readers may see (ArticleQuerySet.published), for use across
+    a relation: ``published_condition("articles__")`` on categories."""
+    return Q(
+        **{
+            f"{prefix}status": ArticleStatus.PUBLISHED,
+            f"{prefix}live_version__isnull": False,
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles readers may see: published, with a live version, from their publication time."""
-        return self.filter(
-            status=ArticleStatus.PUBLISHED,
-            live_version__isnull=False,
-            published_at__lte=timezone.now(),
-        )
+        return self.filter(published_condition())
 
     def due_for_review(self, *, on):
         """Articles whose next review is due on or before the given date."""
@@ -209,7 +217,7 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.select_related("category", "live_version__reviewer")
             .defer(*LISTING_DEFERRED_FIELDS)
-            .order_by("-live_version__published_at", "-pk")
+            .order_by("-live_published_at", "-pk")
         )
 
     def related_to(self, article, *, limit=3):
@@ -237,9 +245,7 @@ class ArticleQuerySet(models.QuerySet):
                 ),
             )
             .for_listing()
-            .order_by("-shared_tags", "-same_category", "-live_version__published_at", "-pk")[
-                :limit
-            ]
+            .order_by("-shared_tags", "-same_category", "-live_published_at", "-pk")[:limit]
         )
 
 
@@ -356,6 +362,9 @@ class Article(models.Model):
         related_name="+",
     )
     # What readers see: the latest published version. Set only by publishing.
+    # The live version's publication time, kept beside it (services.create_published_version)
+    # so listings sort on an indexed column of their own table.
+    live_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     live_version = models.OneToOneField(
         "PublishedVersion",
         on_delete=models.PROTECT,
@@ -392,10 +401,15 @@ class Article(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_published_idx"),
-            # A topic page's count and list of its published articles.
+            # A topic page's count and list of its published articles; the home page's list.
             models.Index(
                 fields=["category", "status", "-published_at"], name="article_category_listing_idx"
             ),
+            models.Index(
+                fields=["category", "status", "-live_published_at", "-id"],
+                name="article_category_latest_idx",
+            ),
+            models.Index(fields=["status", "-live_published_at", "-id"], name="article_latest_idx"),
             models.Index(fields=["next_review_due"], name="article_review_due_idx"),
         ]
         constraints = [

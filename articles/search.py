@@ -46,7 +46,7 @@ def _full_text_search(articles: QuerySet[Article], query: str) -> QuerySet[Artic
     return (
         articles.filter(live_version__search_document=search_query)
         .annotate(rank=SearchRank(F("live_version__search_document"), search_query))
-        .order_by("-rank", "-live_version__published_at", "-pk")
+        .order_by("-rank", "-live_published_at", "-pk")
     )
 
 
@@ -68,5 +68,5 @@ def _simple_search(articles: QuerySet[Article], query: str) -> QuerySet[Article]
                 When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField()
             )
         )
-        .order_by("-title_match", "-live_version__published_at", "-pk")
+        .order_by("-title_match", "-live_published_at", "-pk")
     )

@@ -254,6 +254,7 @@ def create_published_version(
         version.save()
         first_publication = article.published_at is None or article.live_version_id is None
         article.live_version = version
+        article.live_published_at = version.published_at
         article.status = ArticleStatus.PUBLISHED
         if first_publication and article.published_at is None:
             article.published_at = published_at
@@ -268,7 +269,8 @@ def create_published_version(
         article.publish_note = ""
         article.save(
             update_fields=[
-                "live_version", "status", "published_at", "reviewer", "last_reviewed_on",
+                "live_version", "live_published_at", "status", "published_at", "reviewer",
+                "last_reviewed_on",
                 "next_review_due", "next_review_due_override", "publish_at", "publish_note",
                 "updated_at",
             ]

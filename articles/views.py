@@ -3,7 +3,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +15,7 @@ from taggit.models import Tag
 
 from articles import article_pages, structured_data
 from articles.forms import FeedbackForm
-from articles.models import Article, Category
+from articles.models import Article, Category, published_condition
 from articles.page_meta import (
     SITE_DESCRIPTION,
     PageMeta,
@@ -42,10 +42,7 @@ def can_preview(user) -> bool:
 def published_topics():
     """Categories with published articles, each with its ``article_count``."""
     return Category.objects.annotate(
-        article_count=Count(
-            "articles",
-            filter=Q(articles__in=Article.objects.published()),
-        )
+        article_count=Count("articles", filter=published_condition("articles__"))
     ).filter(article_count__gt=0)
 
 

@@ -246,12 +246,13 @@ def _generate_batch(rng, today, offset, size, categories, reviewers, sources, ta
     SignOff.objects.bulk_create(sign_offs)
     for article, live in zip(created, versions[1::2], strict=True):
         article.live_version = live
+        article.live_published_at = live.published_at
         # Related articles, as refresh_related_articles would choose them within the batch.
         neighbours = [other for other in created if other.category_id == article.category_id]
         neighbours.sort(key=lambda other: -len(other._tag_ids & article._tag_ids))
         article.related_article_ids = [o.pk for o in neighbours if o.pk != article.pk][:6]
     Article.objects.bulk_update(
-        created, ["live_version", "content_fingerprint", "related_article_ids"]
+        created, ["live_version", "live_published_at", "content_fingerprint", "related_article_ids"]
     )
     result.articles += len(created)
     result.citations += len(citations)

@@ -306,3 +306,26 @@ def test_unknown_page_uses_the_site_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_topic_pages_list_the_most_recently_published_versions_first(client):
+    category = CategoryFactory(slug="sleep-topic")
+    now = timezone.now()
+    older = ArticleFactory(
+        category=category, title="Older advice", published_at=now - datetime.timedelta(days=30)
+    )
+    ArticleFactory(
+        category=category, title="Newer advice", published_at=now - datetime.timedelta(days=3)
+    )
+
+    def listed():
+        html = client.get("/topics/sleep-topic/").content.decode()
+        return sorted(["Older advice", "Newer advice"], key=html.index)
+
+    assert listed() == ["Newer advice", "Older advice"]
+    version = republish(
+        older, published_at=now - datetime.timedelta(days=1), change_summary="Updated"
+    )
+    older.refresh_from_db()
+    assert older.live_published_at == version.published_at  # kept beside the live version
+    assert listed() == ["Older advice", "Newer advice"]
