@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -26,7 +26,7 @@ from reviewers.forms import (
     SubmitForReviewForm,
     UnpublishForm,
 )
-from reviewers.models import Reviewer, ReviewRequest, ReviewStatus, SignOff
+from reviewers.models import Decision, Reviewer, ReviewRequest, ReviewStatus, SignOff
 
 
 @admin.register(Reviewer)
@@ -182,20 +182,19 @@ class WorkflowArticleAdmin(ArticleAdmin):
         ]
 
     def get_queryset(self, request):
-        latest_approval = SignOff.objects.approvals().filter(article=OuterRef("pk"))
+        # As services.current_approval decides: the latest decision on the current content
+        # counts, so a later request for changes withdraws an earlier approval.
+        on_current_content = SignOff.objects.filter(
+            article=OuterRef("pk"), content_fingerprint=OuterRef("content_fingerprint")
+        ).order_by("-created_at", "-pk")
         return (
             super()
             .get_queryset(request)
             .annotate(
                 _in_review=Exists(ReviewRequest.objects.open().filter(article=OuterRef("pk"))),
-                _approved_fingerprint=Subquery(
-                    latest_approval.order_by("-created_at", "-pk").values("content_fingerprint")[:1]
-                ),
-                _live_fingerprint=Subquery(
-                    Article.objects.filter(pk=OuterRef("pk")).values(
-                        "live_version__content_fingerprint"
-                    )[:1]
-                ),
+                _current_decision=Subquery(on_current_content.values("decision")[:1]),
+                _ever_approved=Exists(SignOff.objects.approvals().filter(article=OuterRef("pk"))),
+                _live_fingerprint=F("live_version__content_fingerprint"),
             )
         )
 
@@ -207,13 +206,12 @@ class WorkflowArticleAdmin(ArticleAdmin):
     def workflow_state(self, article):
         if getattr(article, "_in_review", False):
             return "In review"
-        approved = getattr(article, "_approved_fingerprint", None)
-        if approved is None:
+        if getattr(article, "_current_decision", None) != Decision.APPROVED:
+            if getattr(article, "_ever_approved", False):
+                return format_html("<strong>{}</strong>", "Changed since review")
             return "Not reviewed"
-        if approved != article.content_fingerprint:
-            return format_html("<strong>{}</strong>", "Changed since review")
         if article.status == ArticleStatus.PUBLISHED and (
-            getattr(article, "_live_fingerprint", None) == approved
+            getattr(article, "_live_fingerprint", None) == article.content_fingerprint
         ):
             return "Approved and live"
         return "Approved, not published"

@@ -564,6 +564,28 @@ def test_requested_changes_on_the_same_content_withdraw_an_earlier_approval(
         publish(article=draft, user=editor)
 
 
+def test_the_article_list_shows_a_withdrawn_approval_as_the_change_page_does(
+    draft, writer, editor, reviewer, client
+):
+    approve(draft, reviewer, by=writer)
+    second_opinion = reviewer_with_account(name="Dr Second")
+    review = submit_for_review(article=draft, reviewer=second_opinion, requested_by=editor)
+    decide_review(
+        review_request=review,
+        user=second_opinion.user,
+        decision=Decision.CHANGES_REQUESTED,
+        notes="The dosage advice is outdated.",
+    )
+    client.force_login(editor)
+
+    listed = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    change_page = client.get(reverse("admin:articles_article_change", args=[draft.pk]))
+
+    assert "<strong>Changed since review</strong>" in listed
+    assert "Approved, not published" not in listed
+    assert "Changed since review" in change_page.content.decode()
+
+
 # Publishing --------------------------------------------------------------------------------
 
 
