@@ -28,8 +28,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from articles import structured_data
-from articles.models import Article, Category, PublishedVersion
+from articles import context_processors, structured_data
+from articles.models import Article, PublishedVersion
 from articles.page_meta import article_meta
 from articles.services import related_articles
 
@@ -110,8 +110,7 @@ def render_page(
     return render_to_string(
         "articles/article_detail.html",
         {
-            "site_name": settings.SITE_NAME,
-            "nav_categories": Category.objects.only("name", "slug"),
+            **context_processors.site(None),  # rendered without a request
             "current_category_slug": article.category.slug,
             "article": article,
             "version": version,
@@ -154,7 +153,8 @@ STORED_PAGE_FIELDS = (
 )
 
 
-NOT_RENDERED_VERSION_FIELDS = ("content", "search_text", "search_document", "rendered_page")
+# What a page is rendered without: the version's review record, search columns and page.
+NOT_RENDERED_FIELDS = ("content", "search_text", "search_document", "rendered_page")
 
 
 def published_page(request, article: Article) -> str:
@@ -198,7 +198,7 @@ def _for_rendering():
     return (
         Article.objects.select_related("category", "live_version__reviewer")
         .prefetch_related("tags")
-        .defer(*(f"live_version__{name}" for name in NOT_RENDERED_VERSION_FIELDS))
+        .defer(*(f"live_version__{name}" for name in NOT_RENDERED_FIELDS))
     )
 
 

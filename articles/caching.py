@@ -92,7 +92,8 @@ class PublicPageCacheMiddleware:
             return self._from_stored(request, *stored)
         response = self.get_response(request)
         if self._may_store(request, response):
-            set_response_etag(response)
+            if not response.has_header("ETag"):  # ConditionalGetMiddleware sets it on GET
+                set_response_etag(response)
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
             stored = (response.status_code, list(response.items()), response.content)
             cache.set(key, stored, settings.PUBLIC_PAGE_CACHE_SECONDS)

@@ -168,25 +168,25 @@ class ArticleStatus(models.TextChoices):
     UNPUBLISHED = "unpublished", "Unpublished"
 
 
+# A version's large columns: what it shows and was reviewed on, not what lists of versions need.
+VERSION_CONTENT_FIELDS = (
+    "body_html",
+    "rendered_page",
+    "search_document",
+    "outline",
+    "sources",
+    "faqs",
+    "content",
+    "search_text",
+)
+
+
 LISTING_DEFERRED_FIELDS = [
     "body",
     "related_article_ids",
     "readability_note",
     "content_fingerprint",
-    *(
-        f"live_version__{name}"
-        for name in (
-            "body_html",
-            "rendered_page",
-            "search_document",
-            "outline",
-            "sources",
-            "faqs",
-            "content",
-            "search_text",
-            "content_fingerprint",
-        )  # fmt: skip
-    ),
+    *(f"live_version__{name}" for name in (*VERSION_CONTENT_FIELDS, "content_fingerprint")),
 ]
 
 
@@ -362,9 +362,6 @@ class Article(models.Model):
         related_name="+",
     )
     # What readers see: the latest published version. Set only by publishing.
-    # The live version's publication time, kept beside it (services.create_published_version)
-    # so listings sort on an indexed column of their own table.
-    live_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     live_version = models.OneToOneField(
         "PublishedVersion",
         on_delete=models.PROTECT,
@@ -373,6 +370,9 @@ class Article(models.Model):
         editable=False,
         related_name="+",
     )
+    # The live version's publication time, kept beside it (services.create_published_version)
+    # so listings sort on an indexed column of their own table.
+    live_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     # A hash of the reviewed content (title, summary, body, citations, FAQs), kept current by
     # services.refresh_content_fingerprint whenever the working copy is saved.
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
@@ -495,10 +495,12 @@ class Article(models.Model):
                     "The next review must be after the last review "
                     f"({self.last_reviewed_on:%d %B %Y}); choose a later date."
                 )
-            elif override > add_months(self.last_reviewed_on, MAX_REVIEW_INTERVAL_MONTHS):
+            elif override > (
+                latest := add_months(self.last_reviewed_on, MAX_REVIEW_INTERVAL_MONTHS)
+            ):
                 errors["next_review_due_override"] = (
                     f"Reviews are at most {MAX_REVIEW_INTERVAL_MONTHS} months apart; choose a "
-                    f"date on or before {add_months(self.last_reviewed_on, 36):%d %B %Y}."
+                    f"date on or before {latest:%d %B %Y}."
                 )
         if errors:
             raise ValidationError(errors)
@@ -663,7 +665,9 @@ class VersionKind(models.TextChoices):
 
 class PublishedVersionQuerySet(models.QuerySet):
     def history(self):
-        return self.select_related("reviewer").order_by("-number")
+        """Versions newest first, with their reviewers, without the content columns the
+        history list never shows."""
+        return self.select_related("reviewer").defer(*VERSION_CONTENT_FIELDS).order_by("-number")
 
 
 class PublishedVersion(models.Model):

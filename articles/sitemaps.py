@@ -7,11 +7,11 @@ Reviewers are reached through ``Article.reviewer``; this module imports no revie
 """
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import F, Max, Q
+from django.db.models import F, Max
 from django.urls import reverse
 from taggit.models import Tag
 
-from articles.models import Article, Category
+from articles.models import Article, Category, published_condition
 
 LIVE_PUBLISHED_AT = "live_version__published_at"
 
@@ -20,7 +20,7 @@ def _latest_publication(relation: str) -> Max:
     """The latest live version's publication among the published articles via ``relation``."""
     return Max(
         f"{relation}__{LIVE_PUBLISHED_AT}",
-        filter=Q(**{f"{relation}__in": Article.objects.published()}),
+        filter=published_condition(f"{relation}__"),
     )
 
 

@@ -244,7 +244,11 @@ def article_feedback(request, slug):
     """A reader's "Was this helpful?" answer, sent by a plain form (no JavaScript needed):
     stored, then back to the article's thank-you. Cross-site requests are refused by
     ``same_origin_post``, which stands in for the CSRF token a cached page cannot carry."""
-    published = Article.objects.published().select_related("live_version")
+    published = (
+        Article.objects.published()
+        .select_related("live_version")
+        .only("slug", "status", "published_at", "live_version__title")
+    )
     article = get_object_or_404(published, slug=slug)
     form = FeedbackForm(request.POST)
     problems = []
