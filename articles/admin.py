@@ -266,9 +266,6 @@ class ArticleAdmin(ReaderFeedbackAdminMixin, QualityChecksAdminMixin, admin.Mode
         update_review_schedule(article=form.instance)
         refresh_hero_renditions(article=form.instance)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags")
-
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):

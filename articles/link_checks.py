@@ -18,7 +18,7 @@ from typing import NamedTuple
 import httpx
 from django.utils import timezone
 
-from articles.models import Article, Citation, link_check_found_broken
+from articles.models import Article, Citation
 
 logger = logging.getLogger(__name__)
 
@@ -37,10 +37,6 @@ class LinkResult:
     error: str
     checked_at: datetime
     attempts: int
-
-    @property
-    def is_broken(self) -> bool:
-        return link_check_found_broken(status=self.status, error=self.error)
 
 
 @dataclass
