@@ -14,7 +14,17 @@ from django.utils.html import format_html
 from articles.admin_feedback import ReaderFeedbackAdminMixin
 from articles.admin_quality import BrokenLinksFilter, QualityChecksAdminMixin, link_check_text
 from articles.images import ImageUploadField
-from articles.models import FAQ, Article, ArticleStatus, Category, Citation, Source
+from articles.models import (
+    FAQ,
+    REVIEW_DUE_SOON_DAYS,
+    Article,
+    ArticleStatus,
+    Category,
+    Citation,
+    Source,
+    review_due_within,
+    review_overdue,
+)
 from articles.services import (
     check_citation_markers,
     refresh_content_fingerprint,
@@ -74,28 +84,24 @@ class ReviewDueFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("overdue", "Overdue"),
-            ("30", "Within 30 days"),
+            (str(REVIEW_DUE_SOON_DAYS), f"Within {REVIEW_DUE_SOON_DAYS} days"),
             ("90", "Within 90 days"),
             ("none", "No date set"),
-            ("awaiting", "Due within 30 days, no reviewer assigned"),
+            ("awaiting", f"Due within {REVIEW_DUE_SOON_DAYS} days, no reviewer assigned"),
         ]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
-        match self.value():
-            case "overdue":
-                return queryset.filter(next_review_due__lt=today)
-            case "30" | "90":
-                days = int(self.value())
-                return queryset.filter(
-                    next_review_due__gte=today, next_review_due__lte=today + timedelta(days=days)
-                )
-            case "none":
-                return queryset.filter(next_review_due__isnull=True)
-            case "awaiting":
-                return queryset.filter(next_review_due__lte=today + timedelta(days=30)).exclude(
-                    review_requests__status="open"
-                )
+        value = self.value()
+        if value == "overdue":
+            return queryset.filter(review_overdue(today=today))
+        if value in (str(REVIEW_DUE_SOON_DAYS), "90"):
+            return queryset.filter(review_due_within(today=today, days=int(value)))
+        if value == "none":
+            return queryset.filter(next_review_due__isnull=True)
+        if value == "awaiting":
+            soon = today + timedelta(days=REVIEW_DUE_SOON_DAYS)
+            return queryset.due_for_review(on=soon).exclude(review_requests__status="open")
         return queryset
 
 

@@ -190,6 +190,20 @@ LISTING_DEFERRED_FIELDS = [
 ]
 
 
+# "Due soon" on the review dashboard and in the article list's filter.
+REVIEW_DUE_SOON_DAYS = 30
+
+
+def review_overdue(*, today: datetime.date) -> Q:
+    """Articles whose next review date has passed."""
+    return Q(next_review_due__lt=today)
+
+
+def review_due_within(*, today: datetime.date, days: int = REVIEW_DUE_SOON_DAYS) -> Q:
+    """Articles whose next review falls between today and ``days`` from now."""
+    return Q(next_review_due__gte=today, next_review_due__lte=today + datetime.timedelta(days=days))
+
+
 def published_condition(prefix: str = "") -> Q:
     """What makes an article one readers may see (ArticleQuerySet.published), for use across
     a relation: ``published_condition("articles__")`` on categories."""

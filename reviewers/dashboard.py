@@ -5,10 +5,14 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
-from articles.models import Article, ArticleStatus, Category
+from articles.models import (
+    REVIEW_DUE_SOON_DAYS,
+    Article,
+    Category,
+    review_due_within,
+    review_overdue,
+)
 from reviewers.models import Reviewer, ReviewRequest
-
-DUE_SOON_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ def review_dashboard(
 ) -> Dashboard:
     """Figures for published articles, optionally for one category and/or one reviewer
     (the reviewer of the live version, or the reviewer assigned to an open review)."""
-    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    soon = today + datetime.timedelta(days=REVIEW_DUE_SOON_DAYS)
     open_reviews = ReviewRequest.objects.open()
     articles = Article.objects.published()
     if category:
@@ -66,18 +70,15 @@ def review_dashboard(
     articles = articles.annotate(
         _in_review=Exists(ReviewRequest.objects.open().filter(article=OuterRef("pk")))
     )
-    overdue = Q(next_review_due__lt=today)
-    due_soon = Q(next_review_due__gte=today, next_review_due__lte=soon)
+    overdue = review_overdue(today=today)
+    due_soon = review_due_within(today=today)
     counts = articles.aggregate(
         published=Count("pk"),
         overdue=Count("pk", filter=overdue),
         due_soon=Count("pk", filter=due_soon),
         awaiting=Count("pk", filter=Q(next_review_due__lte=soon, _in_review=False)),
     )
-    published_here = Q(
-        articles__status=ArticleStatus.PUBLISHED,
-        articles__in=articles.values("pk"),
-    )
+    published_here = Q(articles__in=articles.values("pk"))  # already published()
     categories = (
         Category.objects.annotate(
             published=Count("articles", filter=published_here),
