@@ -13,7 +13,7 @@ from articles.admin import ArticleAdmin
 from articles.images import ImageUploadField
 from articles.models import Article, ArticleStatus
 from articles.quality import pre_review_checklist
-from articles.services import build_version, content_snapshot
+from articles.services import build_version
 from reviewers import services
 from reviewers.calendar_feed import feed_path, reset_calendar_token
 from reviewers.dashboard import review_dashboard
@@ -269,8 +269,6 @@ class WorkflowArticleAdmin(ArticleAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 message = perform(form.cleaned_data)
-            except PermissionDenied:
-                raise
             except ValidationError as error:
                 _add_form_errors(form, error)
             else:
@@ -506,7 +504,7 @@ class ReviewRequestAdmin(admin.ModelAdmin):
         last_approval = article.sign_offs.approvals().first()
         diff = None
         if last_approval:
-            diff = diff_snapshots(last_approval.content, content_snapshot(article))
+            diff = diff_snapshots(last_approval.content, preview.content)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Review: {article.title}",

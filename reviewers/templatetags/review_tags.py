@@ -1,7 +1,6 @@
 from django import template
-from django.urls import reverse
-from django.utils import timezone
 
+from reviewers.calendar_feed import feed_path
 from reviewers.models import ReviewRequest
 
 register = template.Library()
@@ -21,15 +20,9 @@ def review_queue(context):
             .select_related("article")
             .order_by("due_on", "created_at")
         )
-    calendar_url = None
-    if profile is not None and profile.calendar_token:
-        calendar_url = request.build_absolute_uri(
-            reverse("reviewers:calendar", args=[profile.calendar_token])
-        )
     return {
         "profile": profile,
-        "calendar_url": calendar_url,
+        "calendar_url": request.build_absolute_uri(feed_path(profile)) if profile else None,
         "reviews": reviews,
-        "today": timezone.localdate(),
         "can_see_dashboard": user.has_perm("reviewers.view_reviewrequest"),
     }
