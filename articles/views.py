@@ -169,6 +169,9 @@ class CategoryView(PublishedArticleListView):
             name=self.category.name,
             title=f"{self.category.name} articles",
             description=description,
+            # A topic with nothing published yet is in the navigation but not for search
+            # engines, as the sitemap and home page leave it out.
+            robots="" if context["paginator"].count else "noindex",
             feeds=(category_feed(self.request, self.category), site_feed(self.request)),
             graph=partial(
                 structured_data.collection_graph, name=self.category.name, description=description

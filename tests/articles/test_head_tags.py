@@ -173,6 +173,14 @@ def test_search_pages_are_not_indexed_and_others_are(client, site):
         assert markup(client.get(url)).meta("robots") == [], url
 
 
+def test_a_topic_with_nothing_published_is_not_indexed(client):
+    empty = CategoryFactory(slug="nothing-yet")
+    ArticleFactory(category=empty, draft=True)
+    assert markup(client.get("/topics/nothing-yet/")).one_meta("robots") == "noindex"
+    ArticleFactory(category=empty)
+    assert markup(client.get("/topics/nothing-yet/")).meta("robots") == []
+
+
 def test_preview_is_not_indexed(admin_client):
     ArticleFactory(slug="draft", draft=True)
     page = markup(admin_client.get("/articles/draft/"))
