@@ -84,6 +84,12 @@ class Reviewer(models.Model):
         return reverse("reviewers:profile", kwargs={"slug": self.slug})
 
     @property
+    def email(self) -> str:
+        """Where review emails go: the linked account's address while it is active, or ""."""
+        user = self.user
+        return user.email if user is not None and user.is_active else ""
+
+    @property
     def name_with_credentials(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 

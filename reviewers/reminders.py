@@ -138,8 +138,7 @@ def _deliver(reminder: Reminder, *, record_pk: int) -> None:
 
 def _compose(review_request: ReviewRequest, kind: ReminderKind, today: datetime.date) -> Reminder:
     reviewer = review_request.reviewer
-    user = reviewer.user
-    reviewer_email = user.email if user is not None and user.is_active else ""
+    reviewer_email = reviewer.email
     no_email = (
         f"{reviewer.name} has no email address: link an active admin account with an email "
         "address to their reviewer profile"

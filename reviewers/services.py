@@ -116,8 +116,8 @@ def submit_for_review(
 
 
 def _email_reviewer(review_request: ReviewRequest) -> None:
-    user = review_request.reviewer.user
-    if not (user and user.email):
+    email = review_request.reviewer.email
+    if not email:
         return
     due = f" by {review_request.due_on:%d %B %Y}" if review_request.due_on else ""
     send_mail(
@@ -127,7 +127,7 @@ def _email_reviewer(review_request: ReviewRequest) -> None:
             f"{review_request.note}\n\nOpen “My reviews” in the admin to review it."
         ),
         from_email=None,
-        recipient_list=[user.email],
+        recipient_list=[email],
         fail_silently=True,
     )
 

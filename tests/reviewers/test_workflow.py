@@ -161,6 +161,18 @@ def test_a_writer_submits_for_review_with_an_event_and_an_email_to_the_reviewer(
     assert "New FAQ." in email.body
 
 
+def test_a_reviewer_whose_account_is_deactivated_gets_no_email(
+    draft, writer, reviewer, mailoutbox, django_capture_on_commit_callbacks
+):
+    reviewer.user.is_active = False
+    reviewer.user.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_for_review(article=draft, reviewer=reviewer, requested_by=writer)
+
+    assert mailoutbox == []  # as reminders skip them too
+
+
 def test_the_reviewer_is_emailed_only_once_the_submission_is_committed(
     draft, writer, reviewer, mailoutbox, django_capture_on_commit_callbacks
 ):
