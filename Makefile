@@ -11,7 +11,7 @@ PORT ?= 8000
 help:
 	@echo "make run     set up and serve the demo site on http://$(HOST):$(PORT)"
 	@echo "make test    install test requirements and run the whole test suite"
-	@echo "make lint    ruff lint and format check"
+	@echo "make lint    ruff lint and format check, and the arrows between apps (import-linter)"
 	@echo "make check   Django system checks and missing-migration check"
 
 $(BIN)/python:
@@ -49,6 +49,7 @@ test: install browser-deps
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

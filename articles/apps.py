@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Articles"
-
-    def ready(self):
-        from articles import signals
-
-        signals.connect_reviewer_signals()

@@ -91,7 +91,7 @@ def first_view_script(database_url: str, exclude: str) -> Path:
     with every stored page marked stale first, each request renders and stores a page."""
     code = (
         "from articles.models import Article;"
-        "from articles.services import mark_pages_stale;"
+        "from website.invalidation import mark_pages_stale;"
         "mark_pages_stale();"
         "[print('slug', s) for s in Article.objects.published().values_list('slug', flat=True)]"
     )

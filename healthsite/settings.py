@@ -41,15 +41,20 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "csp",
+    "images",
     "reviewers",
     "articles",
+    "feedback",
+    "editorial",
+    "website",
+    "contentfiles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Stored pages keep the headers the middleware below added (the policy has no nonces).
-    "articles.caching.PublicPageCacheMiddleware",
+    "website.page_cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,7 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "website.context_processors.site",
             ],
         },
     },

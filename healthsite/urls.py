@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from healthsite.views import healthz
 
@@ -14,9 +15,20 @@ admin.site.index_title = "Content and medical review"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Reviews and sign-offs moved from the reviewers app to editorial: links in emails and
+    # calendars sent before still lead to them.
+    re_path(
+        r"^admin/reviewers/(?P<rest>(?:reviewrequest|signoff|reviewreminder)/.*)$",
+        RedirectView.as_view(url="/admin/editorial/%(rest)s", permanent=True, query_string=True),
+    ),
+    re_path(
+        r"^admin/articles/(?P<rest>feedback/.*)$",
+        RedirectView.as_view(url="/admin/feedback/%(rest)s", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
-    path("", include("reviewers.urls")),
-    path("", include("articles.urls")),
+    path("", include("editorial.urls")),
+    path("", include("feedback.urls")),
+    path("", include("website.urls")),
 ]
 
 if settings.DEBUG:

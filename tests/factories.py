@@ -17,7 +17,7 @@ from articles.models import (
     SourceType,
     VersionKind,
 )
-from articles.services import create_published_version, refresh_content_fingerprint
+from articles.versions import create_published_version, refresh_content_fingerprint
 from reviewers.models import Reviewer
 
 
@@ -137,7 +137,7 @@ class ReviewRequestFactory(factory.django.DjangoModelFactory):
     account unless one is given (see reviewer_with_account)."""
 
     class Meta:
-        model = "reviewers.ReviewRequest"
+        model = "editorial.ReviewRequest"
 
     article = factory.SubFactory(ArticleFactory)
     reviewer = factory.SubFactory(ReviewerFactory)
@@ -170,7 +170,7 @@ def republish(article, *, published_at=None, change_summary="First published"):
 
 def delete_all_articles():
     """Delete every article with its protected review history, as an empty database has."""
-    from reviewers.models import ReviewRequest, SignOff
+    from editorial.models import ReviewRequest, SignOff
 
     Article.objects.update(live_version=None)
     SignOff.objects.all().delete()

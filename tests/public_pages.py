@@ -65,10 +65,10 @@ class PublicSite:
     def paths(self) -> dict[str, str]:
         """The address of each public page type, by name."""
         paths = {
-            "home": reverse("articles:home"),
+            "home": reverse("website:home"),
             "article": self.article.get_absolute_url(),
             "category": self.category.get_absolute_url(),
-            "tag": reverse("articles:tag", args=[self.tag_slug]),
+            "tag": reverse("website:tag", args=[self.tag_slug]),
             "reviewer": self.reviewer.get_absolute_url(),
         }
         search = search_path()
@@ -84,7 +84,7 @@ def search_path() -> str | None:
     except NoReverseMatch:
         pass
     try:
-        return reverse("articles:search")
+        return reverse("website:search")
     except NoReverseMatch:
         return None
 

@@ -325,7 +325,7 @@ def test_article_content_reaches_readers_as_text(client, content, category):
         article = publish_article(category=CategoryFactory(name=category), **content)
         for url in [
             article.get_absolute_url(),
-            reverse("articles:home"),
+            reverse("website:home"),
             article.category.get_absolute_url(),
             article.reviewer.get_absolute_url(),
         ]:
@@ -359,7 +359,7 @@ def test_reviewer_profiles_reach_readers_as_text(client, profile):
         for url in [
             article.reviewer.get_absolute_url(),
             article.get_absolute_url(),
-            reverse("articles:home"),
+            reverse("website:home"),
         ]:
             assert_harmless(client.get(url))
 
@@ -367,7 +367,7 @@ def test_reviewer_profiles_reach_readers_as_text(client, profile):
 @pytest.fixture
 def search_url(client, db):
     try:
-        url = reverse("articles:search")
+        url = reverse("website:search")
     except NoReverseMatch:
         url = None
     if url is None or client.get(url, {"q": "x"}).status_code == 404:

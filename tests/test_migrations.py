@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-APPS = ["articles", "reviewers"]
+APPS = ["reviewers", "articles", "feedback", "editorial"]
 
 
 def applied(app_label):

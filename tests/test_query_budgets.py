@@ -75,7 +75,7 @@ def test_admin_article_list_and_dashboard_do_not_grow_with_articles(admin_client
     def costs():
         return (
             queries_for(admin_client, reverse("admin:articles_article_changelist")),
-            queries_for(admin_client, reverse("admin:reviewers_review_dashboard")),
+            queries_for(admin_client, reverse("admin:editorial_review_dashboard")),
         )
 
     ArticleFactory()

@@ -103,7 +103,7 @@ def site():
 
 def public_urls(article):
     return [
-        reverse("articles:home"),
+        reverse("website:home"),
         article.get_absolute_url(),
         article.category.get_absolute_url(),
         article.reviewer.get_absolute_url(),

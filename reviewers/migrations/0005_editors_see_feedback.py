@@ -1,10 +1,7 @@
+# The editorial roles were created here when the review workflow lived in the reviewers
+# app. They are editorial's now: editorial's roles migration creates and syncs them, so
+# this step does nothing (databases that ran it keep its groups, which that migration syncs).
 from django.db import migrations
-
-
-def sync(apps, schema_editor):
-    from reviewers.roles import sync_roles_in_migration
-
-    sync_roles_in_migration(apps, schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -13,4 +10,4 @@ class Migration(migrations.Migration):
         ("reviewers", "0004_reminders_calendar"),
     ]
 
-    operations = [migrations.RunPython(sync, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

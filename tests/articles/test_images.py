@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, features
 
-from articles import images
-from articles.images import validate_image_upload
+from images import checks as images
+from images.checks import validate_image_upload
 from tests.factories import ArticleFactory, image_file
 
 

@@ -12,12 +12,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
-from articles.content_files import import_content
-from articles.images import make_renditions, rendition_widths
 from articles.models import Article
-from articles.services import refresh_hero_renditions
-from tests.articles.test_admin import ADD_URL, article_post, form_errors
-from tests.articles.test_content_files import write_article, write_md
+from contentfiles.importer import import_content
+from images.renditions import make_renditions, refresh_hero_renditions, rendition_widths
+from tests.contentfiles.test_content_files import write_article, write_md
+from tests.editorial.test_article_admin import ADD_URL, article_post, form_errors
 from tests.factories import ArticleFactory
 from tests.html_tree import parse_html
 
@@ -235,7 +234,7 @@ def test_an_unreadable_stored_image_gets_no_renditions_and_is_logged(settings, c
     article = article_with_hero()
     (media(settings) / article.hero_image.name).write_bytes(b"not an image any more")
 
-    with caplog.at_level(logging.ERROR, logger="articles.services"):
+    with caplog.at_level(logging.ERROR, logger="images.renditions"):
         assert refresh_hero_renditions(article=article) == []
 
     assert "Could not make renditions of articles/hero/" in caplog.text
@@ -410,7 +409,7 @@ def test_import_makes_the_renditions_and_a_new_image_replaces_them(
 
 
 def test_a_failed_import_leaves_no_renditions_behind(content_folder, settings, monkeypatch):
-    from articles import content_files
+    from contentfiles import importer as content_files
 
     def fail(*args, **kwargs):
         raise RuntimeError("the database went away")

@@ -1,0 +1,375 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from articles.models.category import Category
+from articles.models.fields import review_interval_constraint, review_interval_field
+from articles.review_schedule import MAX_REVIEW_INTERVAL_MONTHS, add_months
+from images.checks import validate_image_upload
+from reviewers.models import Reviewer
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
+
+
+# A version's large columns: what it shows and was reviewed on, not what lists of versions need.
+VERSION_CONTENT_FIELDS = (
+    "body_html",
+    "rendered_page",
+    "search_document",
+    "outline",
+    "sources",
+    "faqs",
+    "content",
+    "search_text",
+)
+
+
+LISTING_DEFERRED_FIELDS = [
+    "body",
+    "related_article_ids",
+    "readability_note",
+    "content_fingerprint",
+    *(f"live_version__{name}" for name in (*VERSION_CONTENT_FIELDS, "content_fingerprint")),
+]
+
+
+def published_condition(prefix: str = "") -> Q:
+    """What makes an article one readers may see (ArticleQuerySet.published), for use across
+    a relation: ``published_condition("articles__")`` on categories."""
+    return Q(
+        **{
+            f"{prefix}status": ArticleStatus.PUBLISHED,
+            f"{prefix}live_version__isnull": False,
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
+
+
+# What a published article must have, and what to tell an editor who left it out. The
+# constraint article_published_is_reviewed holds the same rule in the database.
+PUBLISHED_REQUIRES = {
+    "published_at": "Enter when the article was (or will be) published.",
+    "reviewer": "Choose the medical reviewer who approved this article.",
+    "last_reviewed_on": "Enter the date of the medical review.",
+    "next_review_due": "Enter when the article is next due for review.",
+}
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles readers may see: published, with a live version, from their publication time."""
+        return self.filter(published_condition())
+
+    def due_for_review(self, *, on):
+        """Articles whose next review is due on or before the given date."""
+        return self.filter(next_review_due__lte=on)
+
+    def for_listing(self):
+        """Published articles as listings show them: the live version's title and summary,
+        without the large text columns a card never shows."""
+        return (
+            self.select_related("category", "live_version__reviewer")
+            .defer(*LISTING_DEFERRED_FIELDS)
+            .order_by("-live_published_at", "-pk")
+        )
+
+    def related_to(self, article, *, limit=3):
+        """Published articles sharing the article's tags or category, in one query: most
+        shared tags first, then the same category, then the most recently published.
+
+        Uses the article's tags as loaded (prefetch them), and counts shared tags with one
+        join instead of a subquery per candidate, so the cost follows the few candidates,
+        not the size of the site.
+        """
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        candidates = Q(category=article.category_id)
+        shared_tags = models.Value(0)
+        if tag_ids:
+            candidates |= Q(tags__in=tag_ids)
+            shared_tags = models.Count("tags", filter=Q(tags__in=tag_ids))
+        return (
+            self.published()
+            .exclude(pk=article.pk)
+            .filter(candidates)
+            .annotate(
+                shared_tags=shared_tags,
+                same_category=models.Case(
+                    models.When(category=article.category_id, then=1), default=0
+                ),
+            )
+            .for_listing()
+            .order_by("-shared_tags", "-same_category", "-live_published_at", "-pk")[:limit]
+        )
+
+
+class Article(models.Model):
+    """The working copy of an article that writers and editors change."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="Used in the article's web address."
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
+    tags = TaggableManager(blank=True, help_text="Topics readers can browse by.")
+    summary = models.CharField(
+        max_length=300,
+        help_text=(
+            "One or two plain sentences (up to 300 characters) shown under the title, "
+            "in listings and to search engines."
+        ),
+    )
+    body = models.TextField(
+        help_text=(
+            "Markdown. Start sections with ## (the title is the page's only top heading). "
+            "Cite a source right after the claim with [^key], where key is one of the "
+            "citations below."
+        )
+    )
+    hero_image = models.ImageField(
+        upload_to="articles/hero/",
+        blank=True,
+        validators=[validate_image_upload],
+        width_field="hero_width",
+        height_field="hero_height",
+        help_text="A wide picture (at least 1200 pixels across); JPEG, PNG, WebP or GIF.",
+    )
+    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_alt = models.CharField(
+        "hero image alt text",
+        max_length=250,
+        blank=True,
+        help_text=(
+            "Describe what the picture shows for readers who cannot see it (screen readers "
+            "read this aloud). Required when there is a hero image."
+        ),
+    )
+    hero_credit = models.CharField(
+        "hero image credit", max_length=200, blank=True, help_text="e.g. “Photo: Jane Doe”."
+    )
+    # Resized copies of the hero image (WebP and a JPEG or PNG fallback) that pages offer
+    # through srcset; made by images.renditions.refresh_hero_renditions whenever the image changes.
+    hero_renditions = models.JSONField(default=list, blank=True, editable=False)
+    author = models.CharField(max_length=200, help_text="The byline: who wrote the article.")
+    status = models.CharField(
+        max_length=16, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
+    )
+    published_at = models.DateTimeField(
+        "published", null=True, blank=True, help_text="When the article first went public."
+    )
+    reviewer = models.ForeignKey(
+        Reviewer,
+        verbose_name="medical reviewer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_articles",
+    )
+    last_reviewed_on = models.DateField(
+        "last reviewed", null=True, blank=True, help_text="The date of the latest medical review."
+    )
+    next_review_due = models.DateField(
+        "next review due",
+        null=True,
+        blank=True,
+        help_text="The last review plus the review interval, or the date an editor set.",
+    )
+    review_interval_months = review_interval_field(
+        "How often this article is re-reviewed, at most 36 months. Empty: its category's "
+        "interval, or the site default."
+    )
+    next_review_due_override = models.DateField(
+        "set next review date",
+        null=True,
+        blank=True,
+        help_text="Editors: set a date to bring the next review forward or push it back "
+        "(at most 36 months after the last review). Cleared by the next review.",
+    )
+    is_sample = models.BooleanField(
+        "sample content",
+        default=False,
+        help_text="Demo content: the page tells readers it is a sample, not real guidance.",
+    )
+    readability_note = models.TextField(
+        blank=True,
+        help_text=(
+            "If the article must be above the target grade, say why (e.g. technical drug names)."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField("updated", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # What readers see: the latest published version. Set only by publishing.
+    live_version = models.OneToOneField(
+        "PublishedVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # The live version's publication time, kept beside it (versions.create_published_version)
+    # so listings sort on an indexed column of their own table.
+    live_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A hash of the reviewed content (title, summary, body, citations, FAQs), kept current by
+    # versions.refresh_content_fingerprint whenever the working copy is saved.
+    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    publish_at = models.DateTimeField(
+        "scheduled publication",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When publish_scheduled will publish the approved content.",
+    )
+    publish_note = models.CharField(max_length=200, blank=True, editable=False)
+    # The articles shown as "Related articles", chosen when this or a related article is
+    # published (related.refresh_related_articles), so the page need not rank them.
+    related_article_ids = models.JSONField(default=list, blank=True, editable=False)
+    # Optimistic locking: each save through the admin increments it, so a second editor
+    # saving an older copy gets a conflict instead of silently overwriting the first.
+    edit_version = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("submit_article", "Can submit articles for medical review"),
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published_idx"),
+            # A topic page's count and list of its published articles; the home page's list.
+            models.Index(
+                fields=["category", "status", "-published_at"], name="article_category_listing_idx"
+            ),
+            models.Index(
+                fields=["category", "status", "-live_published_at", "-id"],
+                name="article_category_latest_idx",
+            ),
+            models.Index(fields=["status", "-live_published_at", "-id"], name="article_latest_idx"),
+            models.Index(fields=["next_review_due"], name="article_review_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ArticleStatus.values), name="article_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(hero_image="") | ~Q(hero_alt=""),
+                name="article_hero_image_has_alt_text",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ArticleStatus.PUBLISHED)
+                | Q(**{f"{name}__isnull": False for name in PUBLISHED_REQUIRES}),
+                name="article_published_is_reviewed",
+            ),
+            models.CheckConstraint(
+                condition=Q(last_reviewed_on__isnull=True)
+                | Q(next_review_due__isnull=True)
+                | Q(next_review_due__gt=models.F("last_reviewed_on")),
+                name="article_next_review_after_last",
+            ),
+            review_interval_constraint("article_review_interval_range"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("website:article", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return (
+            self.status == ArticleStatus.PUBLISHED
+            and self.live_version_id is not None
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def content_is_live(self) -> bool:
+        """Whether readers see exactly the working copy's content: the article is published
+        and its live version was frozen from content with the stored fingerprint."""
+        return (
+            self.status == ArticleStatus.PUBLISHED
+            and self.live_version_id is not None
+            and self.live_version.content_fingerprint == self.content_fingerprint
+        )
+
+    def missing_for_publication(self) -> list[str]:
+        """The fields of PUBLISHED_REQUIRES this article has no value for."""
+        return [
+            name
+            for name in PUBLISHED_REQUIRES
+            if getattr(self, self._meta.get_field(name).attname) is None
+        ]
+
+    @property
+    def is_being_rereviewed(self):
+        """Overdue by more than the grace period: the page tells readers it is being reviewed."""
+        return self.next_review_due is not None and (
+            self.next_review_due + datetime.timedelta(days=settings.REVIEW_OVERDUE_GRACE_DAYS)
+            < timezone.localdate()
+        )
+
+    @property
+    def review_is_overdue(self):
+        return self.next_review_due is not None and self.next_review_due < timezone.localdate()
+
+    def clean(self):
+        errors = {}
+        if self.hero_image and not self.hero_alt.strip():
+            errors["hero_alt"] = (
+                "Describe the hero image for readers who cannot see it, or remove the image."
+            )
+        if self.status == ArticleStatus.PUBLISHED:
+            for field in self.missing_for_publication():
+                errors[field] = f"A published article needs this. {PUBLISHED_REQUIRES[field]}"
+        if (
+            self.last_reviewed_on
+            and self.next_review_due
+            and self.next_review_due <= self.last_reviewed_on
+        ):
+            errors["next_review_due"] = "The next review must be after the last review date."
+        override = self.next_review_due_override
+        if override and self.last_reviewed_on:
+            if override <= self.last_reviewed_on:
+                errors["next_review_due_override"] = (
+                    "The next review must be after the last review "
+                    f"({self.last_reviewed_on:%d %B %Y}); choose a later date."
+                )
+            elif override > (
+                latest := add_months(self.last_reviewed_on, MAX_REVIEW_INTERVAL_MONTHS)
+            ):
+                errors["next_review_due_override"] = (
+                    f"Reviews are at most {MAX_REVIEW_INTERVAL_MONTHS} months apart; choose a "
+                    f"date on or before {latest:%d %B %Y}."
+                )
+        if errors:
+            raise ValidationError(errors)

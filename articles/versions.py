@@ -1,0 +1,229 @@
+"""Versions: the content a sign-off covers (snapshot and fingerprint), and freezing a
+published version from it.
+
+Who may publish, and when, is the review workflow's business (editorial.services); it calls
+create_published_version once an approval matches the content.
+"""
+
+import datetime
+import hashlib
+import json
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from articles.audit import record_event
+from articles.markdown import CitedSource, render_markdown, searchable_text
+from articles.models import Article, ArticleStatus, Citation, PublishedVersion, VersionKind
+from articles.related import refresh_related_articles
+from articles.review_schedule import next_review_due
+
+# What a version holds of the content it was frozen from; a "Reviewed, no changes" version
+# copies them from the version before.
+FROZEN_CONTENT_FIELDS = (
+    "title",
+    "summary",
+    "author",
+    "body_html",
+    "outline",
+    "sources",
+    "faqs",
+    "search_text",
+    "content",
+    "content_fingerprint",
+)
+
+
+def citation_data(citation: Citation) -> dict:
+    """A citation as plain data: what a sign-off covers, and what a version and a content
+    file record of it."""
+    return {
+        "key": citation.key,
+        "source": citation.source.slug,
+        "title": citation.title,
+        "url": citation.url,
+        "authors": citation.authors,
+        "year": citation.year,
+        "doi": citation.doi,
+        "pmid": citation.pmid,
+        "accessed_on": citation.accessed_on.isoformat() if citation.accessed_on else None,
+    }
+
+
+def content_snapshot(article: Article, *, citations=None, faqs=None) -> dict:
+    """The content a medical sign-off covers, as plain data: title, summary, body,
+    citations and FAQs, in reading order. Pass ``citations`` (with their sources) and
+    ``faqs`` when they are already loaded."""
+    if citations is None:
+        citations = article.citations.select_related("source")
+    if faqs is None:
+        faqs = article.faqs.all()
+    return {
+        "title": article.title,
+        "summary": article.summary,
+        "body": article.body,
+        "citations": [citation_data(citation) for citation in citations],
+        "faqs": [{"question": faq.question, "answer": faq.answer} for faq in faqs],
+    }
+
+
+def fingerprint(snapshot: dict) -> str:
+    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def current_fingerprint(article: Article) -> str:
+    """The fingerprint of the working copy as it is in the database now (reads only)."""
+    return fingerprint(content_snapshot(article))
+
+
+def refresh_content_fingerprint(*, article: Article) -> str:
+    """Store the fingerprint after the working copy (or its citations/FAQs) changed."""
+    current = current_fingerprint(article)
+    if current != article.content_fingerprint:
+        Article.objects.filter(pk=article.pk).update(content_fingerprint=current)
+        article.content_fingerprint = current
+    return current
+
+
+def _source_entry(number: int, citation: Citation) -> dict:
+    data = citation_data(citation)
+    del data["source"]
+    return {
+        "number": number,
+        "key": data.pop("key"),
+        "source_name": citation.source.name,
+        "source_url": citation.source.url,
+        "source_type": citation.source.get_source_type_display(),
+        "trust_label": citation.source.trust_label,
+        **data,
+    }
+
+
+def build_version(article: Article, *, citations=None, faqs=None, **fields) -> PublishedVersion:
+    """An unsaved version rendered from the working copy: what readers would see.
+
+    Used both to freeze a version at publication and to preview unpublished content.
+    """
+    if citations is None:
+        citations = list(article.citations.select_related("source"))
+    if faqs is None:
+        faqs = list(article.faqs.all())
+    cited = {
+        citation.key: CitedSource(
+            key=citation.key,
+            number=number,
+            source_name=citation.source.name,
+            trust_label=citation.source.trust_label,
+            title=citation.title,
+            url=citation.url,
+        )
+        for number, citation in enumerate(citations, start=1)
+    }
+    body = render_markdown(article.body, citations=cited)
+    snapshot = content_snapshot(article, citations=citations, faqs=faqs)
+    version = PublishedVersion(
+        article=article,
+        title=article.title,
+        summary=article.summary,
+        author=article.author,
+        body_html=body.html,
+        outline=[list(entry) for entry in body.outline],
+        sources=[_source_entry(number, c) for number, c in enumerate(citations, start=1)],
+        faqs=[
+            {
+                "question": faq.question,
+                # Under its h3 question, an answer's own headings start at h4.
+                "answer_html": render_markdown(
+                    faq.answer, id_prefix=f"faq{index}", top_heading_level=4
+                ).html,
+            }
+            for index, faq in enumerate(faqs, start=1)
+        ],
+        content=snapshot,
+        content_fingerprint=fingerprint(snapshot),
+        **fields,
+    )
+    version.search_text = searchable_text(body_html=version.body_html, faqs=version.faqs)
+    return version
+
+
+def copied_version(previous: PublishedVersion, **fields) -> PublishedVersion:
+    """An unsaved version with the content of ``previous``: a re-review that changed nothing."""
+    return PublishedVersion(
+        article_id=previous.article_id,
+        **{name: getattr(previous, name) for name in FROZEN_CONTENT_FIELDS},
+        **fields,
+    )
+
+
+def create_published_version(
+    *,
+    article: Article,
+    reviewer,
+    reviewed_on: datetime.date,
+    kind: str,
+    change_summary: str,
+    published_by=None,
+    published_at: datetime.datetime | None = None,
+) -> PublishedVersion:
+    """Freeze the working copy as the article's new live version.
+
+    The caller has checked that an approval covers exactly this content; this function
+    only records it. For a re-review that confirmed the live content, ``kind`` is
+    REVIEWED_UNCHANGED and the live content is copied forward with the new review date.
+    A new review date restarts the review schedule and clears a date an editor had set.
+    """
+    published_at = published_at or timezone.now()
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        previous = article.live_version
+        number = (article.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        fields = {
+            "number": number,
+            "kind": kind,
+            "reviewer": reviewer,
+            "reviewed_on": reviewed_on,
+            "change_summary": change_summary,
+            "published_at": published_at,
+            "published_by": published_by,
+        }
+        if kind == VersionKind.REVIEWED_UNCHANGED:
+            if previous is None:
+                raise ValidationError("Only a live article can be confirmed as unchanged.")
+            version = copied_version(previous, **fields)
+        else:
+            version = build_version(article, **fields)
+        version.full_clean(exclude=["article", "reviewer", "published_by"])
+        version.save()
+        first_publication = article.published_at is None or article.live_version_id is None
+        article.live_version = version
+        article.live_published_at = version.published_at
+        article.status = ArticleStatus.PUBLISHED
+        if first_publication and article.published_at is None:
+            article.published_at = published_at
+        article.reviewer = reviewer
+        if reviewed_on != article.last_reviewed_on:
+            article.next_review_due_override = None
+        article.last_reviewed_on = reviewed_on
+        article.next_review_due = next_review_due(article)
+        article.publish_at = None
+        article.publish_note = ""
+        article.save(
+            update_fields=[
+                "live_version", "live_published_at", "status", "published_at", "reviewer",
+                "last_reviewed_on",
+                "next_review_due", "next_review_due_override", "publish_at", "publish_note",
+                "updated_at",
+            ]
+        )  # fmt: skip
+        refresh_related_articles(article=article)
+        record_event(
+            article=article,
+            actor=published_by,
+            action=f"version {number}: {VersionKind(kind).label.lower()}",
+            detail=change_summary,
+        )
+    return version

@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.models import Article
+from contentfiles.importer import ContentImportError, import_content
+from reviewers.models import Reviewer
+
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "healthsite-demo"
+# One account per editorial role, to try the review workflow; the reviewer account signs in
+# as the demo reviewer who reviews the sleep articles.
+DEMO_ROLE_ACCOUNTS = [
+    ("editor", "Editor", None),
+    ("writer", "Writer", None),
+    ("reviewer", "Medical reviewer", "helena-marwick"),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the bundled demo content (demo/content/); running it again changes nothing. "
+        "In development (DEBUG on) or with --with-admin, also make sure a superuser "
+        f"'{ADMIN_USERNAME}' exists."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--with-admin",
+            action="store_true",
+            help=f"Create the '{ADMIN_USERNAME}' superuser with the published demo password "
+            "even when DEBUG is off. Never use this on a site others can reach.",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Load the demo content only when the database has no articles yet.",
+        )
+
+    def handle(self, *args, with_admin, if_empty, verbosity, **options):
+        if if_empty and Article.objects.exists():
+            self.stdout.write("The database already has articles; demo content not loaded.")
+        else:
+            try:
+                report = import_content(
+                    directory=settings.BASE_DIR / "demo" / "content",
+                    stdout=self.stdout if verbosity > 1 else None,
+                )
+            except ContentImportError as error:
+                raise CommandError(str(error)) from error
+            for line in report.lines():
+                self.stdout.write(line)
+
+        if not (settings.DEBUG or with_admin):
+            self.stdout.write(
+                "No demo admin account: DEBUG is off. Use createsuperuser, or --with-admin "
+                "on a machine nobody else can reach."
+            )
+            return
+        self._ensure_demo_accounts()
+
+    def _ensure_demo_accounts(self):
+        user_model = get_user_model()
+        if user_model.objects.filter(username=ADMIN_USERNAME).exists():
+            self.stdout.write(
+                f"Demo admin: user '{ADMIN_USERNAME}' already existed; "
+                "its password was left unchanged."
+            )
+        else:
+            user_model.objects.create_superuser(ADMIN_USERNAME, email="", password=ADMIN_PASSWORD)
+            self.stdout.write(
+                f"Demo admin: http://127.0.0.1:8000/admin/  user: {ADMIN_USERNAME}  "
+                f"password: {ADMIN_PASSWORD}"
+            )
+        created = []
+        for username, role, reviewer_slug in DEMO_ROLE_ACCOUNTS:
+            user, was_created = user_model.objects.get_or_create(
+                username=username,
+                defaults={"is_staff": True, "email": f"{username}@example.org"},
+            )
+            if was_created:
+                user.set_password(ADMIN_PASSWORD)
+                user.save()
+                created.append(username)
+            user.groups.add(Group.objects.get(name=role))
+            if reviewer_slug:
+                Reviewer.objects.filter(slug=reviewer_slug, user__isnull=True).update(user=user)
+        if created:
+            self.stdout.write(
+                "Demo role accounts (same password): "
+                + ", ".join(f"{u} ({r})" for u, r, _ in DEMO_ROLE_ACCOUNTS)
+            )

@@ -1,0 +1,31 @@
+"""Readers' answers in the admin: a read-only list. Feedback is evidence, not content."""
+
+from django.contrib import admin
+from django.template.defaultfilters import truncatechars
+
+from feedback.models import Feedback
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    """Read-only: readers' answers are evidence, not content; only deleting (abuse) is
+    allowed. The client hash is never shown."""
+
+    list_display = ["article", "helpful", "comment_excerpt", "created_at"]
+    list_filter = ["helpful", "created_at"]
+    list_select_related = ["article"]
+    search_fields = ["comment", "article__title"]
+    date_hierarchy = "created_at"
+    fields = ["article", "version", "helpful", "comment", "created_at"]
+    readonly_fields = fields
+    list_per_page = 50
+
+    @admin.display(description="Comment")
+    def comment_excerpt(self, feedback):
+        return truncatechars(feedback.comment, 120) or "—"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,222 @@
+"""Article pages are rendered once and stored with their live version (articles/article_pages.py).
+
+These tests run with the page cache off (the test settings), so every request reaches the
+view: each change a reader could see must show on the next request, served from a page
+rendered again, never from the stored one.
+"""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article, PublishedVersion
+from articles.review_schedule import update_review_schedule
+from editorial.services import unpublish
+from tests.factories import ArticleFactory, CategoryFactory, ReviewerFactory, republish, role_user
+from website import stored_pages as article_pages
+from website.invalidation import mark_pages_stale
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, article, **extra) -> str:
+    response = client.get(article.get_absolute_url(), **extra)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def stored(article) -> PublishedVersion:
+    """The article's live version as stored now, with its rendered page."""
+    return PublishedVersion.objects.get(pk=Article.objects.get(pk=article.pk).live_version_id)
+
+
+def is_current(article) -> bool:
+    return stored(article).rendered_with == article_pages.rendering_fingerprint()
+
+
+def queries_for(client, article) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        page(client, article)
+    return len(captured.captured_queries)
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(title="Back pain: first steps", tags=["back", "exercise"])
+
+
+def test_first_view_stores_the_page_and_later_views_read_it_in_one_query(client, article):
+    assert not is_current(article)
+    first = page(client, article)
+    assert is_current(article)
+    assert queries_for(client, article) == 1
+    assert page(client, article) == first
+    assert "Back pain: first steps" in first
+    for marker in (article_pages.ORIGIN, article_pages.REVIEW_NOTICE, article_pages.COPYRIGHT_YEAR):
+        assert marker not in first
+
+
+def test_a_stored_page_is_the_page_a_fresh_render_gives(client, article):
+    page(client, article)
+    from_store = page(client, article)
+    mark_pages_stale([article.pk])
+    assert page(client, article) == from_store
+
+
+def test_each_request_gets_its_own_origin_in_absolute_urls(client, article, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "health.example"]
+    page(client, article)  # stored
+    html = page(client, article, HTTP_HOST="health.example")
+    assert (
+        f'<link rel="canonical" href="http://health.example{article.get_absolute_url()}">' in html
+    )
+    assert article_pages.ORIGIN not in html
+    assert article_pages.ORIGIN in stored(article).rendered_page
+
+
+def test_the_being_reviewed_notice_appears_on_its_day_without_a_new_render(client, monkeypatch):
+    today = timezone.localdate()
+    article = ArticleFactory(next_review_due=today - datetime.timedelta(days=20))
+    assert "This article is being reviewed" not in page(client, article)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today + datetime.timedelta(days=15))
+    assert queries_for(client, article) == 1  # still the stored page
+    assert "This article is being reviewed" in page(client, article)
+
+
+def test_the_footer_year_is_this_year(client, article, monkeypatch):
+    page(client, article)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2031, 1, 1))
+    assert "&copy; 2031" in page(client, article)
+
+
+def test_a_reviewer_profile_edit_reaches_the_stored_page(client, article):
+    page(client, article)
+    article.reviewer.credentials = "MD, PhD"
+    article.reviewer.save()
+    assert f"{article.reviewer.name}, MD, PhD" in page(client, article)
+
+
+def test_a_category_rename_and_a_new_category_reach_the_stored_page(client, article):
+    page(client, article)
+    article.category.name = "Spine health"
+    article.category.save()
+    CategoryFactory(name="Sleep")
+    html = page(client, article)
+    assert "View all Spine health articles" in html
+    assert ">Sleep</a>" in html  # the navigation
+
+
+def test_tag_changes_reach_the_stored_page(client, article):
+    page(client, article)
+    article.tags.add("posture")
+    assert ">posture</a>" in page(client, article)
+    tag = Tag.objects.get(name="exercise")
+    tag.name = "gentle exercise"
+    tag.save()
+    assert ">gentle exercise</a>" in page(client, article)
+
+
+def test_changes_mark_only_the_pages_that_show_them(client, article):
+    other = ArticleFactory(title="Unrelated page")
+    page(client, article)
+    page(client, other)
+    article.tags.add("brand-new")  # a new tag, on one article
+    ReviewerFactory()  # a new reviewer shows nowhere yet
+    assert is_current(other)
+    assert not is_current(article)
+
+
+def test_live_article_fields_reach_the_stored_page(client, article):
+    page(client, article)
+    Article.objects.filter(pk=article.pk).update(is_sample=False)
+    article.refresh_from_db()
+    article.is_sample = True
+    article.save()
+    assert "Sample content." in page(client, article)
+
+
+def test_a_new_review_date_reaches_the_stored_page(client, article):
+    page(client, article)
+    Article.objects.filter(pk=article.pk).update(next_review_due_override=datetime.date(2027, 3, 1))
+    update_review_schedule(article=Article.objects.get(pk=article.pk))
+    assert '<time datetime="2027-03-01">1 March 2027</time>' in page(client, article)
+
+
+def test_related_cards_follow_the_articles_they_show(client, article):
+    neighbour = ArticleFactory(title="Sciatica explained", category=article.category, tags=["back"])
+    article.refresh_from_db()
+    assert "Sciatica explained" in page(client, article)
+
+    neighbour.title = "Sciatica: causes and care"
+    neighbour.save()
+    republish(neighbour, change_summary="New title")
+    assert "Sciatica: causes and care" in page(client, article)
+
+    unpublish(article=neighbour, user=role_user("Editor"), reason="Merged into another page")
+    assert "Sciatica" not in page(client, article)
+
+
+def test_a_deploy_that_changes_the_templates_or_code_renders_pages_again(
+    client, article, monkeypatch
+):
+    page(client, article)
+    monkeypatch.setattr(article_pages, "rendering_fingerprint", lambda: "next-deploy")
+    assert queries_for(client, article) > 1  # rendered again
+    assert stored(article).rendered_with == "next-deploy"
+    assert queries_for(client, article) == 1
+
+
+def test_a_change_made_while_a_page_renders_keeps_that_page_from_being_stored(
+    client, article, monkeypatch
+):
+    render = article_pages.render_page
+
+    def render_while_an_editor_saves(*args, **kwargs):
+        html = render(*args, **kwargs)
+        mark_pages_stale([article.pk])  # as a change committed meanwhile would
+        return html
+
+    monkeypatch.setattr(article_pages, "render_page", render_while_an_editor_saves)
+    page(client, article)
+    assert stored(article).rendered_with.startswith("stale:")
+    assert not is_current(article)
+
+
+def test_the_feedback_thank_you_is_rendered_for_the_reader_and_never_stored(client, article):
+    html = page(client, article, QUERY_STRING="feedback=thanks")
+    assert "Thank you for your feedback" in html
+    assert not is_current(article)
+    assert "Thank you for your feedback" not in page(client, article)
+    assert 'name="helpful"' in stored(article).rendered_page
+
+
+def test_staff_previews_are_never_stored(admin_client):
+    draft = ArticleFactory(draft=True, slug="draft-page")
+    response = admin_client.get("/articles/draft-page/")
+    assert response.status_code == 200
+    assert "Preview." in response.content.decode()
+    assert not PublishedVersion.objects.filter(article=draft).exists()
+
+
+def test_render_article_pages_stores_every_stale_page_before_a_reader_asks(client):
+    articles = [ArticleFactory() for _ in range(3)]
+    ArticleFactory(draft=True)
+    output = StringIO()
+    call_command("render_article_pages", stdout=output)
+    assert output.getvalue().strip() == "Rendered and stored 3 article pages."
+    assert all(is_current(article) for article in articles)
+    assert queries_for(client, articles[0]) == 1
+
+    stored = page(client, articles[0])
+    mark_pages_stale([articles[0].pk])
+    assert page(client, articles[0]) == stored  # as the view would render it
+
+    output = StringIO()
+    call_command("render_article_pages", stdout=output)
+    assert output.getvalue().strip() == "Rendered and stored 0 article pages."

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class WebsiteConfig(AppConfig):
+    name = "website"
+    verbose_name = "Public website"
+
+    def ready(self):
+        from website import invalidation
+
+        invalidation.connect()

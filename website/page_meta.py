@@ -1,0 +1,110 @@
+"""What the head of a public page says about it: title, description, canonical URL, robots,
+feeds, Open Graph and Twitter card tags (rendered by templates/includes/meta_tags.html).
+
+Each public view builds one ``PageMeta``; URLs are absolute, built from the request.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+
+from website.structured_data import iso_datetime
+
+SITE_DESCRIPTION = (
+    "Health information you can trust: every article is medically reviewed and every claim "
+    "is linked to its source."
+)
+
+
+@dataclass(frozen=True)
+class SocialImage:
+    url: str
+    width: int | None
+    height: int | None
+    alt: str
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str  # the document <title>
+    description: str
+    canonical_url: str
+    og_type: str = "website"  # "article", "profile" or "website"
+    share_title: str = ""  # og:title and twitter:title; the title without the site name
+    image: SocialImage | None = None
+    robots: str = ""  # e.g. "noindex"; empty: the default (index, follow)
+    feeds: tuple[FeedLink, ...] = ()
+    og_properties: tuple[tuple[str, str], ...] = ()  # e.g. ("article:section", "Back Pain")
+
+    @property
+    def og_title(self) -> str:
+        return self.share_title or self.title
+
+    @property
+    def twitter_card(self) -> str:
+        return "summary_large_image" if self.image else "summary"
+
+
+def canonical_url(request, path: str | None = None, *, page_number: int | None = None) -> str:
+    """The page's absolute address without a query string, except ``?page=N`` after page 1."""
+    url = request.build_absolute_uri(path or request.path)
+    if page_number and page_number > 1:
+        url = f"{url}?page={page_number}"
+    return url
+
+
+def titled(title: str) -> str:
+    return f"{title} | {settings.SITE_NAME}"
+
+
+def hero_image(request, article) -> SocialImage | None:
+    if not article.hero_image:
+        return None
+    return SocialImage(
+        url=request.build_absolute_uri(article.hero_image.url),
+        width=article.hero_width,
+        height=article.hero_height,
+        alt=article.hero_alt,
+    )
+
+
+def site_feed(request) -> FeedLink:
+    return FeedLink(
+        title=f"{settings.SITE_NAME}: latest articles",
+        url=request.build_absolute_uri(reverse("website:feed")),
+    )
+
+
+def category_feed(request, category) -> FeedLink:
+    return FeedLink(
+        title=f"{settings.SITE_NAME}: {category.name}",
+        url=request.build_absolute_uri(reverse("website:category_feed", args=[category.slug])),
+    )
+
+
+def article_meta(request, *, article, version, tags=(), is_preview=False) -> PageMeta:
+    """An article page: its live version's title and summary (a preview: the working copy's,
+    never indexed)."""
+    properties = [("article:section", article.category.name)]
+    if version.published_at:
+        properties.insert(0, ("article:modified_time", iso_datetime(version.published_at)))
+    if article.published_at and not is_preview:
+        properties.insert(0, ("article:published_time", iso_datetime(article.published_at)))
+    properties += [("article:tag", tag.name) for tag in tags]
+    return PageMeta(
+        title=titled(version.title),
+        share_title=version.title,
+        description=version.summary,
+        canonical_url=canonical_url(request, article.get_absolute_url()),
+        og_type="article",
+        image=hero_image(request, article),
+        robots="noindex, nofollow" if is_preview else "",
+        og_properties=tuple(properties),
+    )

@@ -1,0 +1,100 @@
+"""The sitemap (/sitemap.xml): every public page search engines should know about.
+
+Each section costs two queries however many pages it lists (a count and one page of
+items, with ``lastmod`` annotated): the latest publication or review (a "Reviewed, no
+changes" version is a publication too) among the live versions the page shows.
+"""
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import F, Max
+from django.urls import reverse
+from taggit.models import Tag
+
+from articles.models import Article, Category, published_condition
+from reviewers.models import Reviewer
+
+LIVE_PUBLISHED_AT = "live_version__published_at"
+
+
+def _latest_publication(relation: str) -> Max:
+    """The latest live version's publication among the published articles via ``relation``."""
+    return Max(
+        f"{relation}__{LIVE_PUBLISHED_AT}",
+        filter=published_condition(f"{relation}__"),
+    )
+
+
+class LastmodSitemap(Sitemap):
+    """Items carry an annotated ``lastmod``."""
+
+    def lastmod(self, item):
+        return item.lastmod
+
+
+class HomeSitemap(Sitemap):
+    def items(self):
+        return ["website:home"]
+
+    def location(self, item):
+        return reverse(item)
+
+    def lastmod(self, item):
+        return Article.objects.published().aggregate(latest=Max(LIVE_PUBLISHED_AT))["latest"]
+
+
+class ArticleSitemap(LastmodSitemap):
+    def items(self):
+        return (
+            Article.objects.published()
+            .annotate(lastmod=F(LIVE_PUBLISHED_AT))
+            .only("slug")
+            .order_by("pk")
+        )
+
+
+class CategorySitemap(LastmodSitemap):
+    """Topic hubs with at least one published article."""
+
+    def items(self):
+        return (
+            Category.objects.annotate(lastmod=_latest_publication("articles"))
+            .filter(lastmod__isnull=False)
+            .only("slug")
+            .order_by("pk")
+        )
+
+
+class TagSitemap(LastmodSitemap):
+    """Tag pages: tags of at least one published article (others are 404)."""
+
+    def items(self):
+        return (
+            Tag.objects.annotate(lastmod=_latest_publication("article"))
+            .filter(lastmod__isnull=False)
+            .only("slug")
+            .order_by("pk")
+        )
+
+    def location(self, item):
+        return reverse("website:tag", kwargs={"slug": item.slug})
+
+
+class ReviewerSitemap(LastmodSitemap):
+    """Profiles of reviewers with at least one published article (those their page lists)."""
+
+    def items(self):
+        return (
+            Reviewer.objects.annotate(lastmod=_latest_publication("reviewed_articles"))
+            .filter(lastmod__isnull=False)
+            .only("slug")
+            .order_by("pk")
+        )
+
+
+SITEMAPS = {
+    "home": HomeSitemap,
+    "articles": ArticleSitemap,
+    "topics": CategorySitemap,
+    "tags": TagSitemap,
+    "reviewers": ReviewerSitemap,
+}

@@ -1,0 +1,228 @@
+"""Article pages, rendered once and stored with the live version they show.
+
+Rendering an article page from its models takes a dozen milliseconds of ORM and template
+work (reviewer, category, tags, history, related articles, navigation, meta tags,
+structured data), and none of it changes between requests. So the whole page
+(website/article_detail.html) is rendered once and stored on the live version. A request
+then costs one query for the article with its stored page, and fills in what does vary:
+the site's address (the page is stored with ``ORIGIN`` in its absolute URLs), the
+"being reviewed" notice once the review date is past its grace period, and the year in the
+footer. The page that thanks a reader for their feedback (``?feedback=thanks``) is rendered
+for them and not stored.
+
+A stored page is current while its ``rendered_with`` equals rendering_fingerprint(). It
+stops being current when something it shows changes: website/invalidation.py marks it
+stale (mark_pages_stale), and a deploy that changes the templates, static files or
+the apps' code changes the fingerprint. A page that is not current is rendered again on its
+next view.
+"""
+
+import functools
+import hashlib
+from pathlib import Path
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from articles.models import Article, PublishedVersion
+from articles.related import related_articles
+from website import context_processors, structured_data
+from website.page_meta import article_meta
+
+# Absolute URLs in a stored page start with this; each request puts its own origin in.
+ORIGIN = "https://stored-page.invalid"
+REVIEW_NOTICE = "<!--review-notice-->"
+COPYRIGHT_YEAR = "<!--year-->"
+
+# What a stored page is rendered from, besides the data: the project's templates, static
+# files (their hashed names are in the page), the code of the apps and these settings.
+_SOURCE_ROOTS = (
+    "templates",
+    "static",
+    "healthsite",
+    "reviewers",
+    "articles",
+    "feedback",
+    "website",
+)
+_SOURCE_SUFFIXES = {".html", ".txt", ".py", ".css", ".js", ".svg", ".png", ".webp", ".woff2"}
+_SETTINGS = ("SITE_NAME", "STATIC_URL", "MEDIA_URL", "TIME_ZONE", "LANGUAGE_CODE")
+
+
+class _StoredPageRequest:
+    """Stands in for the request while a page is rendered to be stored."""
+
+    def build_absolute_uri(self, location):
+        return urljoin(f"{ORIGIN}/", location)
+
+
+def _source_files():
+    base = Path(settings.BASE_DIR)
+    for root in _SOURCE_ROOTS:
+        for path in sorted((base / root).rglob("*")):
+            if (
+                path.is_file()
+                and path.suffix in _SOURCE_SUFFIXES
+                and "migrations" not in path.parts
+            ):
+                yield path
+
+
+@functools.lru_cache(maxsize=8)
+def _fingerprint(stamp) -> str:
+    digest = hashlib.sha256()
+    digest.update(repr([getattr(settings, name) for name in _SETTINGS]).encode())
+    for path in _source_files():
+        digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _deployed_fingerprint() -> str:
+    return _fingerprint(None)
+
+
+def rendering_fingerprint() -> str:
+    """A digest of the templates, code and settings that render a stored page. Read once per
+    process; in development (DEBUG), again whenever a file changes, as runserver reloads
+    templates without restarting."""
+    if not settings.DEBUG:
+        return _deployed_fingerprint()
+    return _fingerprint(tuple((p, p.stat().st_mtime_ns) for p in _source_files()))
+
+
+def render_page(
+    article: Article, version: PublishedVersion, *, is_preview: bool, request=None
+) -> str:
+    """The article's page showing ``version``: its live version, or a preview's unsaved one,
+    with markers where page_for_request puts in what varies by request or day. Without a
+    ``request`` the feedback section shows its form (the page to store).
+
+    ``article`` comes with its category, tags (prefetched) and the version's reviewer.
+    """
+    stand_in = _StoredPageRequest()
+    # A preview ranks related articles now, as they would be once the article is published.
+    related = list(Article.objects.related_to(article)) if is_preview else related_articles(article)
+    page_meta = article_meta(
+        stand_in, article=article, version=version, tags=article.tags.all(), is_preview=is_preview
+    )
+    markers = {  # constants
+        "review_notice": mark_safe(REVIEW_NOTICE),  # noqa: S308
+        "copyright_year": mark_safe(COPYRIGHT_YEAR),  # noqa: S308
+    }
+    return render_to_string(
+        "website/article_detail.html",
+        {
+            **context_processors.site(None),  # rendered without a request
+            "current_category_slug": article.category.slug,
+            "article": article,
+            "version": version,
+            "history": article.versions.history() if article.live_version_id else [],
+            "is_preview": is_preview,
+            "related": related,
+            "page_meta": page_meta,
+            # A preview is not public: no structured data describes it.
+            "structured_data": None
+            if is_preview
+            else _structured_data(article, version, url=page_meta.canonical_url, stand_in=stand_in),
+            "request": request,
+            **markers,
+        },
+    )
+
+
+def _structured_data(article, version, *, url, stand_in):
+    absolute = stand_in.build_absolute_uri
+    crumbs = [  # as website/includes/breadcrumbs.html shows them
+        ("Home", absolute(reverse("website:home"))),
+        (article.category.name, absolute(article.category.get_absolute_url())),
+        (version.title, url),
+    ]
+    return structured_data.to_json_ld(
+        structured_data.article_graph(
+            article=article, version=version, url=url, crumbs=crumbs, absolute_url=absolute
+        )
+    )
+
+
+# The columns a request for a published article page reads (one query).
+STORED_PAGE_FIELDS = (
+    "slug",
+    "status",
+    "published_at",
+    "next_review_due",
+    "live_version__rendered_page",
+    "live_version__rendered_with",
+)
+
+
+# What a page is rendered without: the version's review record, search columns and page.
+NOT_RENDERED_FIELDS = ("content", "search_text", "search_document", "rendered_page")
+
+
+def published_page(request, article: Article) -> str:
+    """The page of a published article, loaded with STORED_PAGE_FIELDS: stored, or rendered
+    and stored first if the stored one is not current."""
+    version = article.live_version
+    read_marker = version.rendered_with
+    thanked = request.GET.get("feedback") == "thanks"
+    if read_marker == rendering_fingerprint() and not thanked:
+        return page_for_request(request, article, version.rendered_page)
+    article = _for_rendering().get(pk=article.pk)
+    if thanked:
+        page = render_page(article, article.live_version, is_preview=False, request=request)
+        return page_for_request(request, article, page)
+    page = render_page(article, article.live_version, is_preview=False)
+    _store(version.pk, page, read_marker=read_marker)
+    return page_for_request(request, article, page)
+
+
+def render_stale_pages() -> int:
+    """Render and store the page of every published article whose stored page is not
+    current, so that no reader waits for it after a deploy or a change shown on every page.
+    Returns how many were stored."""
+    stored = 0
+    stale = (
+        Article.objects.published()
+        .exclude(live_version__rendered_with=rendering_fingerprint())
+        .values_list("pk", flat=True)
+    )
+    for pk in list(stale):
+        # The marker is read with the data, in one query.
+        article = _for_rendering().get(pk=pk)
+        page = render_page(article, article.live_version, is_preview=False)
+        stored += _store(
+            article.live_version_id, page, read_marker=article.live_version.rendered_with
+        )
+    return stored
+
+
+def _for_rendering():
+    return (
+        Article.objects.select_related("category", "live_version__reviewer")
+        .prefetch_related("tags")
+        .defer(*(f"live_version__{name}" for name in NOT_RENDERED_FIELDS))
+    )
+
+
+def _store(version_id, page: str, *, read_marker: str) -> int:
+    # Stored only if nothing was marked stale since the marker was read: a change committed
+    # while this page was rendered (from the older data) leaves it unstored.
+    return PublishedVersion.objects.filter(pk=version_id, rendered_with=read_marker).update(
+        rendered_page=page, rendered_with=rendering_fingerprint()
+    )
+
+
+def page_for_request(request, article, page: str, *, is_preview: bool = False) -> str:
+    """The page with this request's origin, the review notice (when due) and year put in."""
+    notice = ""
+    if not is_preview and article.is_being_rereviewed:
+        notice = render_to_string("website/includes/review_notice.html")
+    page = page.replace(ORIGIN, f"{request.scheme}://{request.get_host()}")
+    page = page.replace(REVIEW_NOTICE, notice, 1)
+    return page.replace(COPYRIGHT_YEAR, str(timezone.localdate().year), 1)

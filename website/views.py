@@ -1,0 +1,276 @@
+from functools import partial
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
+from django.utils.text import Truncator
+from django.views.generic import ListView
+from taggit.models import Tag
+
+from articles.models import Article, Category, published_condition
+from articles.versions import build_version
+from reviewers.models import Reviewer
+from website import stored_pages, structured_data
+from website.page_meta import (
+    SITE_DESCRIPTION,
+    PageMeta,
+    SocialImage,
+    canonical_url,
+    category_feed,
+    site_feed,
+    titled,
+)
+from website.search import clean_query, search_articles
+
+
+def can_preview(user) -> bool:
+    return user.is_active and user.is_staff and user.has_perm("articles.view_article")
+
+
+def published_topics():
+    """Categories with published articles, each with its ``article_count``."""
+    return Category.objects.annotate(
+        article_count=Count("articles", filter=published_condition("articles__"))
+    ).filter(article_count__gt=0)
+
+
+def home(request):
+    latest = Article.objects.published().for_listing()[:9]
+    categories = published_topics()
+    return render(
+        request,
+        "website/home.html",
+        {
+            "latest": latest,
+            "categories": categories,
+            "page_meta": PageMeta(
+                title=f"{settings.SITE_NAME}: medically reviewed health information",
+                share_title=settings.SITE_NAME,
+                description=SITE_DESCRIPTION,
+                canonical_url=canonical_url(request, reverse("website:home")),
+                feeds=(site_feed(request),),
+            ),
+            "structured_data": structured_data.to_json_ld(
+                structured_data.home_graph(absolute_url=request.build_absolute_uri)
+            ),
+        },
+    )
+
+
+def article_detail(request, slug):
+    """The live version of a published article; staff see a preview of unpublished ones."""
+    try:
+        article = (
+            Article.objects.select_related("live_version")
+            .only(*stored_pages.STORED_PAGE_FIELDS)
+            .get(slug=slug)
+        )
+    except Article.DoesNotExist:
+        raise Http404("No article at this address.") from None
+    if article.is_published:
+        return HttpResponse(stored_pages.published_page(request, article))
+    if can_preview(request.user):
+        return article_preview(request, slug)
+    raise Http404("No article at this address.")
+
+
+def article_preview(request, slug):
+    """The working copy rendered as readers would see it; for staff only, never cached."""
+    if not can_preview(request.user):
+        raise Http404("No article at this address.")
+    article = get_object_or_404(
+        Article.objects.select_related("category", "reviewer").prefetch_related("tags"), slug=slug
+    )
+    version = build_version(
+        article, reviewer=article.reviewer, reviewed_on=article.last_reviewed_on
+    )
+    page = stored_pages.render_page(article, version, is_preview=True)
+    page = stored_pages.page_for_request(request, article, page, is_preview=True)
+    response = HttpResponse(page)
+    add_never_cache_headers(response)
+    return response
+
+
+class PublishedArticleListView(ListView):
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def published_articles(self):
+        return Article.objects.published().for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.head_context(context))
+        return context
+
+    def head_context(self, context) -> dict:
+        """The page's ``page_meta`` and ``structured_data``."""
+        return {}
+
+    def hub_head_context(self, context, *, path, name, title, graph, **meta) -> dict:
+        """Head context for a paginated list of articles (a topic, tag or reviewer page);
+        ``graph(url=..., crumbs=...)`` builds its structured data."""
+        page = context.get("page_obj")
+        page_number = page.number if page else None
+        if page_number and page_number > 1:
+            title = f"{title} (page {page_number})"
+        request = self.request
+        url = canonical_url(request, path)
+        return {
+            "page_meta": PageMeta(
+                title=titled(title),
+                share_title=name,
+                canonical_url=canonical_url(request, path, page_number=page_number),
+                **meta,
+            ),
+            "structured_data": structured_data.to_json_ld(
+                graph(
+                    url=url,
+                    crumbs=[
+                        ("Home", request.build_absolute_uri(reverse("website:home"))),
+                        (name, url),
+                    ],
+                )
+            ),
+        }
+
+
+class CategoryView(PublishedArticleListView):
+    template_name = "website/category_detail.html"
+
+    def get_queryset(self):
+        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        return self.published_articles().filter(category=self.category)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            category=self.category, current_category_slug=self.category.slug, **kwargs
+        )
+
+    def head_context(self, context):
+        description = Truncator(self.category.description or self.category.name).chars(300)
+        return self.hub_head_context(
+            context,
+            path=self.category.get_absolute_url(),
+            name=self.category.name,
+            title=f"{self.category.name} articles",
+            description=description,
+            # A topic with nothing published yet is in the navigation but not for search
+            # engines, as the sitemap and home page leave it out.
+            robots="" if context["paginator"].count else "noindex",
+            feeds=(category_feed(self.request, self.category), site_feed(self.request)),
+            graph=partial(
+                structured_data.collection_graph, name=self.category.name, description=description
+            ),
+        )
+
+
+class TagView(PublishedArticleListView):
+    template_name = "website/tag_detail.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        articles = self.published_articles().filter(tags=self.tag)
+        if not articles.exists():
+            raise Http404("No published article has this tag.")
+        return articles
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+    def head_context(self, context):
+        title = f"Articles about {self.tag.name}"
+        description = f"Medically reviewed articles about {self.tag.name}."
+        return self.hub_head_context(
+            context,
+            path=reverse("website:tag", kwargs={"slug": self.tag.slug}),
+            name=self.tag.name,
+            title=title,
+            description=description,
+            graph=partial(structured_data.collection_graph, name=title, description=description),
+        )
+
+
+def search(request):
+    """Search results over the live versions (articles/search.py); never indexed."""
+    query = clean_query(request.GET.get("q"))
+    page = Paginator(search_articles(query), settings.ARTICLES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    title = f"Search results for “{Truncator(query).chars(60)}”" if query else "Search"
+    url = request.build_absolute_uri(reverse("website:search"))
+    if query:
+        url = f"{url}?{urlencode({'q': query})}"
+        if page.number > 1:
+            url = f"{url}&page={page.number}"
+    return render(
+        request,
+        "website/search.html",
+        {
+            "query": query,
+            "page_obj": page,
+            "paginator": page.paginator,
+            "is_paginated": page.has_other_pages(),
+            "articles": page.object_list,
+            "page_query": urlencode({"q": query}),
+            # Suggestions when there is nothing to list.
+            "topics": published_topics() if not page.object_list else [],
+            "page_meta": PageMeta(
+                title=titled(title),
+                description=f"Search the medically reviewed articles on {settings.SITE_NAME}.",
+                canonical_url=url,
+                robots="noindex",
+            ),
+            "structured_data": structured_data.to_json_ld(
+                structured_data.search_graph(name=title, url=url)
+            ),
+        },
+    )
+
+
+class ReviewerProfileView(PublishedArticleListView):
+    """A reviewer's public profile with the published articles they reviewed."""
+
+    template_name = "website/reviewer_detail.html"
+
+    def get_queryset(self):
+        self.reviewer = get_object_or_404(Reviewer, slug=self.kwargs["slug"])
+        return self.published_articles().filter(reviewer=self.reviewer)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(reviewer=self.reviewer, **kwargs)
+
+    def head_context(self, context):
+        reviewer = self.reviewer
+        description = reviewer.name_with_credentials
+        if reviewer.specialty:
+            description += f", {reviewer.specialty}"
+        photo = None
+        if reviewer.photo:
+            photo = SocialImage(
+                url=self.request.build_absolute_uri(reviewer.photo.url),
+                width=reviewer.photo_width,
+                height=reviewer.photo_height,
+                alt=f"Portrait of {reviewer.name}",
+            )
+        return self.hub_head_context(
+            context,
+            path=reviewer.get_absolute_url(),
+            name=reviewer.name,
+            title=f"{reviewer.name_with_credentials}, medical reviewer",
+            description=f"{description}: medical reviewer at {settings.SITE_NAME}.",
+            og_type="profile",
+            image=photo,
+            graph=partial(
+                structured_data.profile_graph,
+                reviewer=reviewer,
+                absolute_url=self.request.build_absolute_uri,
+            ),
+        )
