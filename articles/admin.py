@@ -5,10 +5,11 @@ from django.db.models import Count, Q
 
 from articles.models import ArticleStatus, Category, Source
 from articles.review_schedule import update_review_schedule
+from healthsite.admin_lookups import ListedLookupsOnly
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ListedLookupsOnly, admin.ModelAdmin):
     ordering = ["name"]
     list_display = ["name", "slug", "review_interval_months", "published_count", "article_count"]
     search_fields = ["name", "slug"]
@@ -42,7 +43,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ListedLookupsOnly, admin.ModelAdmin):
     ordering = ["name"]
     list_display = ["name", "source_type", "trust_label", "url", "citation_count"]
     list_filter = ["source_type"]

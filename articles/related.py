@@ -18,12 +18,15 @@ def articles_showing_card_of(article_id: int):
 
 
 def refresh_related_articles(*, article: Article, neighbours: bool = True) -> list[int]:
-    """Choose the article's related articles (see ArticleQuerySet.related_to) and store them;
-    with ``neighbours``, also refresh the articles it now points to, so a new article shows
-    up beside the articles most related to it at once."""
-    article = Article.objects.prefetch_related("tags").get(pk=article.pk)
+    """Choose the article's related articles from its live version's topic and tags (see
+    ArticleQuerySet.related_to) and store them; with ``neighbours``, also refresh the
+    articles it now points to, so a new article shows up beside the articles most related
+    to it at once."""
+    article = Article.objects.select_related("live_version").get(pk=article.pk)
+    if article.live_version is None:
+        return []
     related = list(
-        Article.objects.related_to(article, limit=RELATED_ARTICLES_KEPT).values_list(
+        Article.objects.related_to(article.live_version, limit=RELATED_ARTICLES_KEPT).values_list(
             "pk", flat=True
         )
     )

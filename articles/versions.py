@@ -13,16 +13,25 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from taggit.models import Tag
 
 from articles.audit import record_event
+from articles.hero_images import release_replaced_renditions
 from articles.markdown import CitedSource, render_markdown, searchable_text
-from articles.models import Article, ArticleStatus, Citation, PublishedVersion, VersionKind
+from articles.models import (
+    Article,
+    ArticleAddress,
+    ArticleStatus,
+    Citation,
+    PublishedVersion,
+    VersionKind,
+)
 from articles.related import refresh_related_articles
 from articles.review_schedule import next_review_due
 
-# What a version holds of the content it was frozen from; a "Reviewed, no changes" version
-# copies them from the version before.
-FROZEN_CONTENT_FIELDS = (
+# What a version holds of the working copy it was frozen from (besides its tags); a
+# "Reviewed, no changes" version copies them from the version before.
+FROZEN_FIELDS = (
     "title",
     "summary",
     "author",
@@ -33,6 +42,16 @@ FROZEN_CONTENT_FIELDS = (
     "search_text",
     "content",
     "content_fingerprint",
+    "slug",
+    "category_id",
+    "hero_image",
+    "hero_width",
+    "hero_height",
+    "hero_renditions",
+    "hero_alt",
+    "hero_credit",
+    "is_sample",
+    "presentation_fingerprint",
 )
 
 
@@ -79,12 +98,33 @@ def current_fingerprint(article: Article) -> str:
     return fingerprint(content_snapshot(article))
 
 
+def presentation(article: Article, *, tag_ids=None) -> dict:
+    """What readers see of the article besides its reviewed content (PRESENTATION_FIELDS),
+    as plain data. Tags and the topic by their keys, so renaming one changes no article."""
+    if tag_ids is None:
+        tag_ids = article.tags.values_list("pk", flat=True)
+    return {
+        "slug": article.slug,
+        "category": article.category_id,
+        "tags": sorted(tag_ids),
+        "author": article.author,
+        "hero_image": article.hero_image.name or "",
+        "hero_alt": article.hero_alt,
+        "hero_credit": article.hero_credit,
+        "is_sample": article.is_sample,
+    }
+
+
 def refresh_content_fingerprint(*, article: Article) -> str:
-    """Store the fingerprint after the working copy (or its citations/FAQs) changed."""
+    """Store the fingerprints after the working copy (its content, citations, FAQs, or what
+    else readers see of it) changed; returns the content's."""
     current = current_fingerprint(article)
-    if current != article.content_fingerprint:
-        Article.objects.filter(pk=article.pk).update(content_fingerprint=current)
-        article.content_fingerprint = current
+    shown = fingerprint(presentation(article))
+    if (current, shown) != (article.content_fingerprint, article.presentation_fingerprint):
+        Article.objects.filter(pk=article.pk).update(
+            content_fingerprint=current, presentation_fingerprint=shown
+        )
+        article.content_fingerprint, article.presentation_fingerprint = current, shown
     return current
 
 
@@ -102,8 +142,11 @@ def _source_entry(number: int, citation: Citation) -> dict:
     }
 
 
-def build_version(article: Article, *, citations=None, faqs=None, **fields) -> PublishedVersion:
-    """An unsaved version rendered from the working copy: what readers would see.
+def build_version(
+    article: Article, *, citations=None, faqs=None, tag_ids=None, **fields
+) -> PublishedVersion:
+    """An unsaved version rendered from the working copy: what readers would see. Its tags
+    are in ``version.tag_ids`` until it is saved (save_version sets them).
 
     Used both to freeze a version at publication and to preview unpublished content.
     """
@@ -111,6 +154,8 @@ def build_version(article: Article, *, citations=None, faqs=None, **fields) -> P
         citations = list(article.citations.select_related("source"))
     if faqs is None:
         faqs = list(article.faqs.all())
+    if tag_ids is None:
+        tag_ids = list(article.tags.values_list("pk", flat=True))
     cited = {
         citation.key: CitedSource(
             key=citation.key,
@@ -144,19 +189,59 @@ def build_version(article: Article, *, citations=None, faqs=None, **fields) -> P
         ],
         content=snapshot,
         content_fingerprint=fingerprint(snapshot),
+        slug=article.slug,
+        category_id=article.category_id,
+        hero_image=article.hero_image.name or "",
+        hero_width=article.hero_width,
+        hero_height=article.hero_height,
+        hero_renditions=article.hero_renditions,
+        hero_alt=article.hero_alt,
+        hero_credit=article.hero_credit,
+        is_sample=article.is_sample,
+        presentation_fingerprint=fingerprint(presentation(article, tag_ids=tag_ids)),
         **fields,
     )
     version.search_text = searchable_text(body_html=version.body_html, faqs=version.faqs)
+    version.tag_ids = tag_ids
     return version
 
 
 def copied_version(previous: PublishedVersion, **fields) -> PublishedVersion:
     """An unsaved version with the content of ``previous``: a re-review that changed nothing."""
-    return PublishedVersion(
+    version = PublishedVersion(
         article_id=previous.article_id,
-        **{name: getattr(previous, name) for name in FROZEN_CONTENT_FIELDS},
+        **{name: getattr(previous, name) for name in FROZEN_FIELDS},
         **fields,
     )
+    version.tag_ids = getattr(previous, "tag_ids", None) or list(
+        previous.tags.values_list("pk", flat=True)
+    )
+    return version
+
+
+def tags_of(version: PublishedVersion):
+    """The version's tags, saved (prefetch ``tags``) or not yet (a preview's)."""
+    if version.pk:
+        return version.tags.all()
+    return Tag.objects.filter(pk__in=version.tag_ids).order_by("name")
+
+
+def _claim_address(article: Article, version: PublishedVersion) -> None:
+    """Make the version's slug the article's address; an address it had before redirects."""
+    if version.slug == article.live_slug:
+        return
+    holder = Article.objects.exclude(pk=article.pk).filter(live_slug=version.slug).first()
+    if holder is not None:
+        raise ValidationError(
+            f"“{version.slug}” is the address of the published article “{holder}”. Change "
+            "this article's slug before publishing it."
+        )
+    if article.live_slug:
+        ArticleAddress.objects.update_or_create(
+            slug=article.live_slug, defaults={"article": article}
+        )
+    ArticleAddress.objects.filter(slug=version.slug).delete()
+    article.live_slug = version.slug
 
 
 def create_published_version(
@@ -196,11 +281,15 @@ def create_published_version(
             version = copied_version(previous, **fields)
         else:
             version = build_version(article, **fields)
-        version.full_clean(exclude=["article", "reviewer", "published_by"])
+        version.full_clean(exclude=["article", "reviewer", "published_by", "category"])
+        _claim_address(article, version)
         version.save()
+        version.tags.set(version.tag_ids)
+        release_replaced_renditions(article=article, previous=previous, version=version)
         first_publication = article.published_at is None or article.live_version_id is None
         article.live_version = version
         article.live_published_at = version.published_at
+        article.live_category_id = version.category_id
         article.status = ArticleStatus.PUBLISHED
         if first_publication and article.published_at is None:
             article.published_at = published_at
@@ -213,7 +302,8 @@ def create_published_version(
         article.publish_note = ""
         article.save(
             update_fields=[
-                "live_version", "live_published_at", "status", "published_at", "reviewer",
+                "live_version", "live_published_at", "live_slug", "live_category", "status",
+                "published_at", "reviewer",
                 "last_reviewed_on",
                 "next_review_due", "next_review_due_override", "publish_at", "publish_note",
                 "updated_at",

@@ -9,7 +9,7 @@ import datetime
 import difflib
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import frontmatter
 import yaml
@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.citations import check_citation_markers
+from articles.hero_images import refresh_hero_renditions
 from articles.models import (
     FAQ,
     PUBLISHED_REQUIRES,
@@ -38,7 +39,8 @@ from articles.versions import (
 )
 from editorial.models import Decision, SignOff
 from images.checks import validate_image_upload
-from images.renditions import refresh_hero_renditions, refresh_photo_renditions
+from images.renditions import refresh_photo_renditions
+from images.uploads import stored_image
 from reviewers.models import Reviewer
 
 KINDS = (
@@ -106,6 +108,34 @@ class _Loader(yaml.SafeLoader):
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
+    def compose_node(self, parent, index):
+        # An alias (*name) repeats a value; a few lines of aliases of aliases can stand for a
+        # billion values ("billion laughs"). Count what the file would be with every alias
+        # written out, and refuse it past MAX_EXPANDED_VALUES.
+        if not hasattr(self, "_sizes"):
+            self._sizes = {}
+        node = super().compose_node(parent, index)
+        if id(node) not in self._sizes:
+            children = []
+            if isinstance(node, yaml.SequenceNode):
+                children = node.value
+            elif isinstance(node, yaml.MappingNode):
+                children = [part for pair in node.value for part in pair]
+            self._sizes[id(node)] = 1 + sum(self._sizes.get(id(child), 1) for child in children)
+            if self._sizes[id(node)] > MAX_EXPANDED_VALUES:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"its aliases (*name) stand for more than {MAX_EXPANDED_VALUES:,} values; "
+                    "write the values out",
+                    node.start_mark,
+                )
+        return node
+
+
+# More values than any content file has; a file whose aliases expand past it is refused.
+MAX_EXPANDED_VALUES = 20_000
+
 
 class _FrontMatter(frontmatter.YAMLHandler):
     """python-frontmatter's YAML front matter (between lines of ``---``), read with _Loader."""
@@ -117,10 +147,16 @@ class _FrontMatter(frontmatter.YAMLHandler):
 FRONT_MATTER = _FrontMatter()
 
 
+def _shown(value, limit: int = 80) -> str:
+    """A value in an error message: its repr, cut short (a value may be huge)."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
 def _text(value):
     if isinstance(value, str):
         return value
-    raise _Invalid(f"expected text, got {value!r} (put it in quotes)")
+    raise _Invalid(f"expected text, got {_shown(value)} (put it in quotes)")
 
 
 def _digits(value):
@@ -132,13 +168,13 @@ def _digits(value):
 def _integer(value):
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    raise _Invalid(f"expected a whole number, got {value!r}")
+    raise _Invalid(f"expected a whole number, got {_shown(value)}")
 
 
 def _boolean(value):
     if isinstance(value, bool):
         return value
-    raise _Invalid(f"expected true or false, got {value!r}")
+    raise _Invalid(f"expected true or false, got {_shown(value)}")
 
 
 def _date(value):
@@ -147,14 +183,14 @@ def _date(value):
             return datetime.date.fromisoformat(value)
         except ValueError:
             pass
-    raise _Invalid(f"expected a date like 2026-03-14, got {value!r}")
+    raise _Invalid(f"expected a date like 2026-03-14, got {_shown(value)}")
 
 
 def _choice(*choices):
     def parse(value):
         if value in choices:
             return value
-        raise _Invalid(f"expected one of {', '.join(choices)}, got {value!r}")
+        raise _Invalid(f"expected one of {', '.join(choices)}, got {_shown(value)}")
 
     return parse
 
@@ -162,7 +198,7 @@ def _choice(*choices):
 def _tags(value):
     if isinstance(value, list) and all(isinstance(t, str) and 0 < len(t) <= 100 for t in value):
         return value
-    raise _Invalid(f"expected a list of words, like [sleep, insomnia], got {value!r}")
+    raise _Invalid(f"expected a list of words, like [sleep, insomnia], got {_shown(value)}")
 
 
 def _entries(value):
@@ -359,7 +395,8 @@ class _Reader:
         except ValidationError as error:
             self.problems.extend(f"{where}: {message}" for message in error.messages)
             return None
-        return _Image(data=data, suffix=path.suffix.lower())
+        data, filename = stored_image(data, path.name)
+        return _Image(data=data, suffix=PurePosixPath(filename).suffix)
 
     def _category(self, where, slug, data, body):
         values = {"name": data.get("name", ""), "description": body}
@@ -580,8 +617,14 @@ class _Writer:
         if article.status != ArticleStatus.PUBLISHED:
             return
         live = PublishedVersion.objects.filter(pk=article.live_version_id).first()
-        if live and (live.content_fingerprint, live.reviewer_id, live.reviewed_on) == (
+        if live and (
+            live.content_fingerprint,
+            live.presentation_fingerprint,
+            live.reviewer_id,
+            live.reviewed_on,
+        ) == (
             current,
+            article.presentation_fingerprint,
             article.reviewer_id,
             article.last_reviewed_on,
         ):

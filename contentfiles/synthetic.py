@@ -200,6 +200,7 @@ def _generate_batch(rng, today, offset, size, categories, reviewers, sources, ta
             article,
             citations=article_citations,
             faqs=article_faqs,
+            tag_ids=sorted(article._tag_ids),
             number=1,
             kind=VersionKind.PUBLISHED,
             reviewer=article.reviewer,
@@ -232,17 +233,34 @@ def _generate_batch(rng, today, offset, size, categories, reviewers, sources, ta
                 )
             )
         article.content_fingerprint = first.content_fingerprint
+        article.presentation_fingerprint = first.presentation_fingerprint
     PublishedVersion.objects.bulk_create(versions)
+    PublishedVersion.tags.through.objects.bulk_create(
+        PublishedVersion.tags.through(publishedversion_id=version.pk, tag_id=tag_id)
+        for version in versions
+        for tag_id in version.tag_ids
+    )
     SignOff.objects.bulk_create(sign_offs)
     for article, live in zip(created, versions[1::2], strict=True):
         article.live_version = live
         article.live_published_at = live.published_at
+        article.live_slug = live.slug
+        article.live_category_id = live.category_id
         # Related articles, as refresh_related_articles would choose them within the batch.
         neighbours = [other for other in created if other.category_id == article.category_id]
         neighbours.sort(key=lambda other: -len(other._tag_ids & article._tag_ids))
         article.related_article_ids = [o.pk for o in neighbours if o.pk != article.pk][:6]
     Article.objects.bulk_update(
-        created, ["live_version", "live_published_at", "content_fingerprint", "related_article_ids"]
+        created,
+        [
+            "live_version",
+            "live_published_at",
+            "live_slug",
+            "live_category",
+            "content_fingerprint",
+            "presentation_fingerprint",
+            "related_article_ids",
+        ],
     )
     result.articles += len(created)
     result.citations += len(citations)

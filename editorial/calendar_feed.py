@@ -1,11 +1,12 @@
-"""Each reviewer's private iCalendar feed of review due dates, and its revocable token.
+"""Each reviewer's private iCalendar feed of review due dates, and its revocable address.
 
-The feed's address holds the reviewer's ``calendar_token``; anyone with the address can read
-the feed, so it is shown only to the reviewer and to editors, and resetting the token
-revokes the old address at once.
+The feed's address holds a 256-bit secret; anyone with the address can read the feed. Only
+a SHA-256 hash of the secret is stored (CalendarLink), so the address is shown once, to the
+reviewer or editor who makes it, and making a new one revokes the old at once.
 """
 
 import datetime
+import hashlib
 import logging
 import re
 import secrets
@@ -17,8 +18,8 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from articles.models import Article
-from editorial.models import ReviewStatus
-from reviewers.models import Reviewer, new_calendar_token
+from editorial.models import CalendarLink, ReviewStatus
+from reviewers.models import Reviewer
 
 logger = logging.getLogger(__name__)
 
@@ -26,35 +27,47 @@ logger = logging.getLogger(__name__)
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 
-def reset_calendar_token(*, reviewer: Reviewer) -> Reviewer:
-    """Give the reviewer a new feed address; the old one stops working at once."""
-    reviewer.calendar_token = new_calendar_token()
-    reviewer.updated_at = timezone.now()
-    Reviewer.objects.filter(pk=reviewer.pk).update(
-        calendar_token=reviewer.calendar_token, updated_at=reviewer.updated_at
+def token_hash(token: str) -> str:
+    """What is stored of a feed's secret. A plain SHA-256 suffices: the secret is 256 random
+    bits, so nobody can guess it from the hash."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_calendar_link(*, reviewer: Reviewer, made_by=None) -> str:
+    """Give the reviewer a new private feed address and return its path: the only time it
+    can be shown. The old address, if any, stops working at once."""
+    token = secrets.token_urlsafe(32)
+    CalendarLink.objects.update_or_create(
+        reviewer=reviewer,
+        defaults={
+            "token_hash": token_hash(token),
+            "created_at": timezone.now(),
+            "created_by": made_by,
+        },
     )
-    logger.info("Calendar link reset for reviewer %s", reviewer.pk)
-    return reviewer
+    logger.info("New calendar link for reviewer %s", reviewer.pk)
+    return feed_path(token)
+
+
+def revoke_calendar_link(*, reviewer: Reviewer) -> bool:
+    """Stop the reviewer's feed address working (they can make a new one)."""
+    deleted, _ = CalendarLink.objects.filter(reviewer=reviewer).delete()
+    if deleted:
+        logger.info("Calendar link revoked for reviewer %s", reviewer.pk)
+    return bool(deleted)
 
 
 def reviewer_for_token(token: str) -> Reviewer | None:
-    """The reviewer whose feed ``token`` opens, or None.
-
-    The indexed lookup cannot leak a usable part of a 256-bit random token; the final
-    comparison is constant-time and exact, whatever the database's collation.
-    """
+    """The reviewer whose feed ``token`` opens, or None."""
     if not TOKEN_PATTERN.fullmatch(token):
         return None
-    reviewer = Reviewer.objects.filter(calendar_token=token).first()
-    if reviewer is None or not secrets.compare_digest(
-        reviewer.calendar_token.encode(), token.encode()
-    ):
-        return None
-    return reviewer
+    link = CalendarLink.objects.filter(token_hash=token_hash(token)).select_related("reviewer")
+    found = link.first()
+    return found.reviewer if found else None
 
 
-def feed_path(reviewer: Reviewer) -> str:
-    return reverse("editorial:calendar", kwargs={"token": reviewer.calendar_token})
+def feed_path(token: str) -> str:
+    return reverse("editorial:calendar", kwargs={"token": token})
 
 
 def build_feed(

@@ -176,3 +176,20 @@ class ReviewReminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} reminder for {self.review_request}"
+
+
+class CalendarLink(models.Model):
+    """A reviewer's private calendar feed address. Only a hash of its secret is kept: the
+    address is shown once, to whoever makes it (editorial.calendar_feed)."""
+
+    reviewer = models.OneToOneField(
+        Reviewer, on_delete=models.CASCADE, related_name="calendar_link"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField("made", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    def __str__(self):
+        return f"Calendar link of {self.reviewer.name}"

@@ -17,6 +17,7 @@ from editorial.models import Decision, ReviewRequest, SignOff
 class ReviewState(models.TextChoices):
     IN_REVIEW = "in_review", "In review"
     APPROVED_LIVE = "approved_live", "Approved and live"
+    UNPUBLISHED_CHANGES = "unpublished_changes", "Approved; changes not yet published"
     APPROVED = "approved", "Approved, not published"
     CHANGED_SINCE_REVIEW = "changed_since_review", "Changed since review"
     NOT_REVIEWED = "not_reviewed", "Not reviewed"
@@ -55,5 +56,7 @@ def review_state(article: Article) -> ReviewState:
             return ReviewState.CHANGED_SINCE_REVIEW
         return ReviewState.NOT_REVIEWED
     if article.content_is_live:
-        return ReviewState.APPROVED_LIVE
+        if article.presentation_is_live:
+            return ReviewState.APPROVED_LIVE
+        return ReviewState.UNPUBLISHED_CHANGES
     return ReviewState.APPROVED

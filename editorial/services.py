@@ -44,6 +44,20 @@ def _authored_by(article: Article, user) -> bool:
     )
 
 
+def changed_content_under_review(article: Article, user) -> bool:
+    """Whether the user wrote the article or edited it since its last approval: the content
+    a review covers is then partly theirs, and nobody reviews their own work."""
+    if user is None:
+        return False
+    if user.pk in (article.created_by_id, article.updated_by_id):
+        return True
+    edits = article.events.filter(actor=user, action__in=("created", "edited"))
+    last_approval = article.sign_offs.approvals().order_by("-created_at").first()
+    if last_approval is not None:
+        edits = edits.filter(created_at__gt=last_approval.created_at)
+    return edits.exists()
+
+
 def submit_for_review(
     *,
     article: Article,
@@ -64,6 +78,11 @@ def submit_for_review(
         errors["reviewer"] = (
             f"{reviewer.name} wrote this article, and nobody may review their own article. "
             "Choose another reviewer."
+        )
+    elif reviewer.user_id and changed_content_under_review(article, reviewer.user):
+        errors["reviewer"] = (
+            f"{reviewer.name} has edited this article since it was last approved, and "
+            "nobody may review content they changed. Choose another reviewer."
         )
     if due_on and due_on < timezone.localdate():
         errors["due_on"] = "The due date is in the past; choose today or a later date."
@@ -160,6 +179,11 @@ def decide_review(
         article = Article.objects.select_for_update().get(pk=review_request.article_id)
         if _authored_by(article, user):
             raise PermissionDenied("Nobody may approve an article they wrote.")
+        if changed_content_under_review(article, user):
+            raise PermissionDenied(
+                "You have edited this article since it was last approved, and nobody may "
+                "decide on content they changed. Ask an editor to assign another reviewer."
+            )
         snapshot = content_snapshot(article)
         if reviewed_fingerprint is not None and reviewed_fingerprint != fingerprint(snapshot):
             raise ValidationError(
@@ -246,7 +270,7 @@ def _approval_for_publication(article: Article) -> SignOff:
         raise ValidationError(
             "This content has not been approved by a medical reviewer. Submit it for review first."
         )
-    if article.content_is_live:
+    if article.content_is_live and article.presentation_is_live:
         raise ValidationError("This content is already live; there is nothing new to publish.")
     return approval
 

@@ -4,15 +4,18 @@ from django.contrib import admin
 from django.template.defaultfilters import truncatechars
 
 from feedback.models import Feedback
+from feedback.summary import may_read_feedback
+from healthsite.admin_lookups import ListedLookupsOnly
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(ListedLookupsOnly, admin.ModelAdmin):
     """Read-only: readers' answers are evidence, not content; only deleting (abuse) is
     allowed. The client hash is never shown."""
 
     list_display = ["article", "helpful", "comment_excerpt", "created_at"]
     list_filter = ["helpful", "created_at"]
+    extra_lookups = ("article",)  # the article admin links to its article's feedback
     list_select_related = ["article"]
     search_fields = ["comment", "article__title"]
     date_hierarchy = "created_at"
@@ -23,6 +26,9 @@ class FeedbackAdmin(admin.ModelAdmin):
     @admin.display(description="Comment")
     def comment_excerpt(self, feedback):
         return truncatechars(feedback.comment, 120) or "—"
+
+    def has_view_permission(self, request, obj=None):
+        return may_read_feedback(request.user)
 
     def has_add_permission(self, request):
         return False

@@ -9,6 +9,12 @@ from feedback.models import Feedback
 RECENT_COMMENTS = 5
 
 
+def may_read_feedback(user) -> bool:
+    """Who may read readers' feedback, in the feedback list and beside each article: the one
+    permission that decides both (editors have it)."""
+    return user.has_perm("feedback.view_feedback")
+
+
 def _feedback_count(**filters):
     counted = (
         Feedback.objects.filter(article=OuterRef("pk"), **filters)

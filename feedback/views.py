@@ -16,9 +16,9 @@ def article_feedback(request, slug):
     published = (
         Article.objects.published()
         .select_related("live_version")
-        .only("slug", "status", "published_at", "live_version__title")
+        .only("slug", "live_slug", "status", "published_at", "live_version__title")
     )
-    article = get_object_or_404(published, slug=slug)
+    article = get_object_or_404(published, live_slug=slug)
     form = FeedbackForm(request.POST)
     problems = []
     if form.is_valid():

@@ -107,6 +107,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # django-axes checks every login against its record of failures before the real backend.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "healthsite.security.AddressLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -189,6 +190,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=env.int("HEALTHSITE_LOGIN_LOCKOUT_MINUTES", default=30)
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And one address is refused after this many failures for any usernames in that time.
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("HEALTHSITE_LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "healthsite.security.lockout_response"

@@ -2,8 +2,11 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image
+
+from images.uploads import stored_image
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -58,7 +61,8 @@ def validate_image_upload(file):
 
 
 class ImageUploadField(forms.ImageField):
-    """An image form field that runs validate_image_upload before Django's own check.
+    """An image form field that runs validate_image_upload before Django's own check, and
+    hands on the image as it is stored (images.uploads.stored_image).
 
     Django's ImageField answers a file over the size limit, a decompression bomb and a
     file that is not an image alike with "Upload a valid image"; this one says which.
@@ -67,4 +71,16 @@ class ImageUploadField(forms.ImageField):
     def to_python(self, data):
         if data:
             validate_image_upload(data)
-        return super().to_python(data)
+        checked = super().to_python(data)
+        if checked is None:
+            return None
+        checked.seek(0)
+        original = checked.read()
+        content, filename = stored_image(original, checked.name)
+        checked.seek(0)
+        if content == original and filename == checked.name:
+            return checked
+        stored = SimpleUploadedFile(filename, content, content_type=checked.content_type)
+        stored.image = Image.open(stored)
+        stored.seek(0)
+        return stored

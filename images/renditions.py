@@ -29,6 +29,25 @@ _ENCODINGS = {
 }
 
 
+# Sharing sites (Open Graph, Twitter cards) and search engines show images about this wide.
+SHARED_WIDTH = 1200
+
+
+def shared_image(image, renditions) -> tuple[str, int | None, int | None] | None:
+    """The URL path, width and height of the copy of an image that pages name for sharing
+    and structured data: its largest JPEG or PNG rendition up to SHARED_WIDTH, which carries
+    no camera metadata; the stored image itself only while it has no renditions."""
+    if not image:
+        return None
+    fallbacks = sorted(
+        (r for r in renditions or [] if r["format"] != "webp"), key=lambda r: r["width"]
+    )
+    chosen = [r for r in fallbacks if r["width"] <= SHARED_WIDTH] or fallbacks[:1]
+    if chosen:
+        return image.storage.url(chosen[-1]["name"]), chosen[-1]["width"], chosen[-1]["height"]
+    return image.url, None, None  # the caller knows the stored image's size
+
+
 def rendition_widths(original_width: int, standard=RENDITION_WIDTHS) -> list[int]:
     """The standard widths narrower than the original, plus the original's own width up to
     the largest standard one: never enlarged, and the sharpest copy is never thrown away."""
@@ -106,7 +125,13 @@ def make_renditions(
 
 
 def refresh_renditions(
-    instance, field_name: str, *, record: str, widths, written: list[str] | None = None
+    instance,
+    field_name: str,
+    *,
+    record: str,
+    widths,
+    written: list[str] | None = None,
+    in_use: frozenset[str] = frozenset(),
 ):
     """Make the renditions of ``instance``'s image field and record them in its field
     ``record``.
@@ -115,7 +140,8 @@ def refresh_renditions(
     served. Renditions already made are kept, so calling it again costs a read of the image.
     The renditions of a replaced or removed image are deleted once the transaction commits
     (until then the saved record still points at them). An image that cannot be read is
-    logged and gets no renditions; pages then show the original.
+    logged and gets no renditions; pages then show the original. Renditions named in
+    ``in_use`` (a published version still shows them) are never deleted.
     """
     image = getattr(instance, field_name)
     try:
@@ -128,7 +154,7 @@ def refresh_renditions(
         setattr(instance, record, renditions)
         instance.save(update_fields=[record])
     keep = {rendition["name"] for rendition in renditions}
-    orphans = [r["name"] for r in previous if r["name"] not in keep]
+    orphans = [r["name"] for r in previous if r["name"] not in keep | in_use]
     if orphans:
         storage = image.storage
 
@@ -138,13 +164,6 @@ def refresh_renditions(
 
         transaction.on_commit(delete_orphans)
     return renditions
-
-
-def refresh_hero_renditions(*, article, written: list[str] | None = None) -> list[dict]:
-    """The article's hero image renditions (see refresh_renditions)."""
-    return refresh_renditions(
-        article, "hero_image", record="hero_renditions", widths=RENDITION_WIDTHS, written=written
-    )
 
 
 def refresh_photo_renditions(*, reviewer, written: list[str] | None = None) -> list[dict]:

@@ -11,7 +11,7 @@ from images.checks import validate_image_upload
 
 
 def new_calendar_token() -> str:
-    """A fresh secret for a reviewer's private calendar feed URL (256 bits)."""
+    """Migration 0004 made calendar secrets with this; they are editorial.CalendarLink now."""
     return secrets.token_urlsafe(32)
 
 
@@ -62,14 +62,6 @@ class Reviewer(models.Model):
         "active",
         default=True,
         help_text="Inactive reviewers keep their profile and history but get no new reviews.",
-    )
-    calendar_token = models.CharField(
-        max_length=64,
-        unique=True,
-        default=new_calendar_token,
-        editable=False,
-        help_text="The secret in the reviewer's private calendar feed URL. Reset it to revoke "
-        "the old URL.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -13,7 +13,9 @@ def _as_post_value(value):
         return "on" if value else None
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
-    if isinstance(value, list | tuple) and value and hasattr(value[0], "name"):
+    if isinstance(value, list | tuple) and not value:
+        return ""
+    if isinstance(value, list | tuple) and hasattr(value[0], "name"):
         return edit_string_for_tags(value)
     return str(value)
 

@@ -160,3 +160,34 @@ def test_client_ip(settings, proxies, forwarded_for, expected):
     settings.NUM_PROXIES = proxies
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for)
     assert client_ip(request) == expected
+
+
+@pytest.mark.django_db
+def test_one_address_trying_many_usernames_is_locked_out_too(client, settings, editor):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 12
+    for n in range(12):  # three wrong passwords each for four usernames: none reaches five
+        sign_in(client, f"user{n // 3}", "wrong", address="198.51.100.7")
+
+    refused = sign_in(client, "editor1", "password", address="198.51.100.7")
+
+    assert refused.status_code == 429
+    assert "failed sign-ins for any usernames" in refused.content.decode()
+    assert not signed_in(client)
+    # Another address is not affected.
+    assert sign_in(client, "editor1", "password", address="198.51.100.8").status_code == 302
+
+
+@pytest.mark.django_db
+def test_fewer_proxies_than_configured_is_logged_once(settings, caplog):
+    from healthsite import security
+
+    settings.NUM_PROXIES = 2
+    security._warned_about_proxies = False
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="10.0.0.1")
+
+    with caplog.at_level("WARNING", logger="django.security.proxies"):
+        client_ip(request)
+        client_ip(request)
+
+    warnings = [r for r in caplog.records if "DJANGO_NUM_PROXIES is 2" in r.getMessage()]
+    assert len(warnings) == 1

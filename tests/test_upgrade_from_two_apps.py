@@ -22,6 +22,13 @@ from django.conf import settings
 # The last commit with the two-app layout (articles and reviewers only).
 BEFORE_RECUT = "88d3f246d7e2cf7f25997034ef0ce6fa2c41ba3c"
 ROOT = Path(__file__).resolve().parents[1]
+# The last migration of each app as the re-cut left them; later issues migrate further.
+RECUT_MIGRATIONS = [
+    ("reviewers", "0007_reviewer_photo_renditions"),
+    ("articles", "0012_move_feedback_to_its_app"),
+    ("feedback", "0001_initial"),
+    ("editorial", "0002_roles"),
+]
 
 # Run in the old code after load_demo: the review work the moved models hold.
 MAKE_REVIEW_WORK = """
@@ -160,9 +167,10 @@ def test_a_database_from_before_the_recut_migrates_with_every_row_kept(tmp_path,
     before = json.loads(manage(old, "shell", "-v", "0", "-c", DUMP_ROWS))
     manage(old, "export_content", str(tmp_path / "exported-before"))
 
-    manage(ROOT, "migrate", "--no-input")
+    # First to the re-cut's own migrations, which must change nothing but where models live.
+    for app, migration in RECUT_MIGRATIONS:
+        manage(ROOT, "migrate", app, migration, "--no-input")
     after = json.loads(manage(ROOT, "shell", "-v", "0", "-c", DUMP_ROWS))
-    manage(ROOT, "export_content", str(tmp_path / "exported-after"))
 
     assert json.loads(manage(ROOT, "shell", "-v", "0", "-c", COUNT_MOVED)) == {
         "review_requests": 2,
@@ -191,8 +199,10 @@ def test_a_database_from_before_the_recut_migrates_with_every_row_kept(tmp_path,
         assert sorted(kept, key=_key) == sorted(rows, key=_key), f"rows of {table} changed"
     assert set(after) - set(before) == set(), "the migration made tables where none were needed"
     assert before["reviewers_signoff"] and before["articles_feedback"]
-    # And the content exports the same, byte for byte.
-    comparison = filecmp.dircmp(tmp_path / "exported-before", tmp_path / "exported-after")
+    # Then on to the newest migrations: the content exports the same, byte for byte.
+    manage(ROOT, "migrate", "--no-input")
+    manage(ROOT, "export_content", str(tmp_path / "exported-latest"))
+    comparison = filecmp.dircmp(tmp_path / "exported-before", tmp_path / "exported-latest")
     assert _differences(comparison) == []
 
 

@@ -40,7 +40,7 @@ class LatestArticlesFeed(Feed):
         return item.live_version.author
 
     def item_categories(self, item):
-        return [item.category.name]
+        return [item.live_category.name]
 
 
 class CategoryFeed(LatestArticlesFeed):
@@ -57,4 +57,4 @@ class CategoryFeed(LatestArticlesFeed):
         return obj.description or f"The latest medically reviewed articles about {obj.name}."
 
     def items(self, obj):
-        return Article.objects.published().for_listing().filter(category=obj)[:FEED_LENGTH]
+        return Article.objects.published().for_listing().in_category(obj)[:FEED_LENGTH]

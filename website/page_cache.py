@@ -25,6 +25,7 @@ from django.utils.cache import (
     patch_vary_headers,
     set_response_etag,
 )
+from django.utils.http import urlencode
 
 GENERATION_KEY = "public-pages:generation"
 
@@ -65,8 +66,19 @@ def invalidate_public_pages() -> None:
     transaction.on_commit(bump)
 
 
+# The query parameters public pages read (a list's page, the search, the feedback thanks);
+# any other changes nothing on a page, so it is left out of the key and a flood of made-up
+# parameters cannot fill the cache with copies of one page.
+KEY_PARAMETERS = ("page", "q", "feedback")
+
+
 def page_key(request) -> str:
-    url = f"{request.get_host()}{request.get_full_path()}"
+    """What a stored page depends on: the scheme and host (absolute URLs in the page), the
+    path, the parameters pages read, and (below) the generation and the day."""
+    parameters = urlencode(
+        [(name, value) for name in KEY_PARAMETERS for value in request.GET.getlist(name)]
+    )
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{parameters}"
     digest = hashlib.sha256(url.encode()).hexdigest()
     return f"public-page:{current_generation()}:{timezone.localdate():%Y%m%d}:{digest}"
 

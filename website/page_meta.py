@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 
+from images.renditions import shared_image
 from website.structured_data import iso_datetime
 
 SITE_DESCRIPTION = (
@@ -64,14 +65,27 @@ def titled(title: str) -> str:
     return f"{title} | {settings.SITE_NAME}"
 
 
-def hero_image(request, article) -> SocialImage | None:
-    if not article.hero_image:
+def social_image(request, image, renditions, *, width, height, alt) -> SocialImage | None:
+    """An image as shared pages name it (images.renditions.shared_image)."""
+    shared = shared_image(image, renditions)
+    if shared is None:
         return None
+    path, shared_width, shared_height = shared
+    if path == image.url:  # no renditions yet
+        shared_width, shared_height = width, height
     return SocialImage(
-        url=request.build_absolute_uri(article.hero_image.url),
-        width=article.hero_width,
-        height=article.hero_height,
-        alt=article.hero_alt,
+        url=request.build_absolute_uri(path), width=shared_width, height=shared_height, alt=alt
+    )
+
+
+def hero_image(request, version) -> SocialImage | None:
+    return social_image(
+        request,
+        version.hero_image,
+        version.hero_renditions,
+        width=version.hero_width,
+        height=version.hero_height,
+        alt=version.hero_alt,
     )
 
 
@@ -92,7 +106,7 @@ def category_feed(request, category) -> FeedLink:
 def article_meta(request, *, article, version, tags=(), is_preview=False) -> PageMeta:
     """An article page: its live version's title and summary (a preview: the working copy's,
     never indexed)."""
-    properties = [("article:section", article.category.name)]
+    properties = [("article:section", version.category.name)]
     if version.published_at:
         properties.insert(0, ("article:modified_time", iso_datetime(version.published_at)))
     if article.published_at and not is_preview:
@@ -102,9 +116,9 @@ def article_meta(request, *, article, version, tags=(), is_preview=False) -> Pag
         title=titled(version.title),
         share_title=version.title,
         description=version.summary,
-        canonical_url=canonical_url(request, article.get_absolute_url()),
+        canonical_url=canonical_url(request, version.get_absolute_url()),
         og_type="article",
-        image=hero_image(request, article),
+        image=hero_image(request, version),
         robots="noindex, nofollow" if is_preview else "",
         og_properties=tuple(properties),
     )

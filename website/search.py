@@ -8,6 +8,8 @@ and FAQs (C, ``PublishedVersion.search_text``). The query is parsed as a web sea
 case-insensitively; title matches come first.
 """
 
+import re
+
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
@@ -41,7 +43,33 @@ def search_articles(raw_query: str | None) -> QuerySet[Article]:
     return _simple_search(articles, query)
 
 
+def websearch_terms(query: str) -> str:
+    """The query as PostgreSQL's websearch syntax may safely read it: at most MAX_TERMS
+    words, each with at most one leading "-" (exclude), phrases in quotes kept, and nothing
+    that is only punctuation. A run of operators with no word between them otherwise builds
+    a query PostgreSQL cannot parse ("tsquery stack too small")."""
+    terms = []
+    for token in re.findall(r'"[^"]*"|\S+', query):
+        if token.startswith('"'):
+            words = _WORD.findall(token)
+            if words:
+                terms.append('"' + " ".join(words) + '"')
+            continue
+        words = _WORD.findall(token)
+        if not words:
+            continue
+        negated = token.lstrip("(").startswith("-") and token.strip("-()") != ""
+        terms.append(("-" if negated else "") + " ".join(words))
+    return " ".join(terms[:MAX_TERMS])
+
+
+_WORD = re.compile(r"\w+")
+
+
 def _full_text_search(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    query = websearch_terms(query)
+    if not query:
+        return articles.none()
     search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     return (
         articles.filter(live_version__search_document=search_query)

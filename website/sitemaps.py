@@ -47,7 +47,7 @@ class ArticleSitemap(LastmodSitemap):
         return (
             Article.objects.published()
             .annotate(lastmod=F(LIVE_PUBLISHED_AT))
-            .only("slug")
+            .only("slug", "live_slug")
             .order_by("pk")
         )
 
@@ -57,7 +57,7 @@ class CategorySitemap(LastmodSitemap):
 
     def items(self):
         return (
-            Category.objects.annotate(lastmod=_latest_publication("articles"))
+            Category.objects.annotate(lastmod=_latest_publication("live_articles"))
             .filter(lastmod__isnull=False)
             .only("slug")
             .order_by("pk")
@@ -69,7 +69,12 @@ class TagSitemap(LastmodSitemap):
 
     def items(self):
         return (
-            Tag.objects.annotate(lastmod=_latest_publication("article"))
+            Tag.objects.annotate(
+                lastmod=Max(
+                    "published_versions__published_at",
+                    filter=published_condition("published_versions__live_article__"),
+                )
+            )
             .filter(lastmod__isnull=False)
             .only("slug")
             .order_by("pk")

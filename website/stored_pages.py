@@ -30,6 +30,7 @@ from django.utils.safestring import mark_safe
 
 from articles.models import Article, PublishedVersion
 from articles.related import related_articles
+from articles.versions import tags_of
 from website import context_processors, structured_data
 from website.page_meta import article_meta
 
@@ -103,13 +104,16 @@ def render_page(
     with markers where page_for_request puts in what varies by request or day. Without a
     ``request`` the feedback section shows its form (the page to store).
 
-    ``article`` comes with its category, tags (prefetched) and the version's reviewer.
+    Everything readers see of the article comes from ``version`` (its content, address,
+    topic, tags, image, sample notice) or from the workflow (review dates); ``article`` comes
+    with the live version's category, tags (prefetched) and reviewer.
     """
     stand_in = _StoredPageRequest()
+    tags = list(tags_of(version))
     # A preview ranks related articles now, as they would be once the article is published.
-    related = list(Article.objects.related_to(article)) if is_preview else related_articles(article)
+    related = list(Article.objects.related_to(version)) if is_preview else related_articles(article)
     page_meta = article_meta(
-        stand_in, article=article, version=version, tags=article.tags.all(), is_preview=is_preview
+        stand_in, article=article, version=version, tags=tags, is_preview=is_preview
     )
     markers = {  # constants
         "review_notice": mark_safe(REVIEW_NOTICE),  # noqa: S308
@@ -119,9 +123,10 @@ def render_page(
         "website/article_detail.html",
         {
             **context_processors.site(None),  # rendered without a request
-            "current_category_slug": article.category.slug,
+            "current_category_slug": version.category.slug,
             "article": article,
             "version": version,
+            "tags": tags,
             "history": article.versions.history() if article.live_version_id else [],
             "is_preview": is_preview,
             "related": related,
@@ -140,7 +145,7 @@ def _structured_data(article, version, *, url, stand_in):
     absolute = stand_in.build_absolute_uri
     crumbs = [  # as website/includes/breadcrumbs.html shows them
         ("Home", absolute(reverse("website:home"))),
-        (article.category.name, absolute(article.category.get_absolute_url())),
+        (version.category.name, absolute(version.category.get_absolute_url())),
         (version.title, url),
     ]
     return structured_data.to_json_ld(
@@ -152,7 +157,7 @@ def _structured_data(article, version, *, url, stand_in):
 
 # The columns a request for a published article page reads (one query).
 STORED_PAGE_FIELDS = (
-    "slug",
+    "live_slug",
     "status",
     "published_at",
     "next_review_due",
@@ -204,8 +209,8 @@ def render_stale_pages() -> int:
 
 def _for_rendering():
     return (
-        Article.objects.select_related("category", "live_version__reviewer")
-        .prefetch_related("tags")
+        Article.objects.select_related("live_version__category", "live_version__reviewer")
+        .prefetch_related("live_version__tags")
         .defer(*(f"live_version__{name}" for name in NOT_RENDERED_FIELDS))
     )
 

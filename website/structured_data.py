@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.markdown import html_to_text
+from images.renditions import shared_image
 
 SCHEMA_CONTEXT = "https://schema.org"
 LANGUAGE = "en-GB"
@@ -100,8 +101,9 @@ def person(reviewer, *, absolute_url: AbsoluteUrl, with_bio: bool = False) -> di
         data["knowsAbout"] = reviewer.specialty
     if with_bio and reviewer.bio.strip():
         data["description"] = reviewer.bio.strip()
-    if reviewer.photo:
-        data["image"] = absolute_url(reviewer.photo.url)
+    shared = shared_image(reviewer.photo, reviewer.photo_renditions)
+    if shared:
+        data["image"] = absolute_url(shared[0])
     return data
 
 
@@ -135,16 +137,20 @@ def medical_web_page(
         "reviewedBy": person(version.reviewer, absolute_url=absolute_url),
         "author": {"@type": "Person", "name": version.author},
         "publisher": organization(absolute_url=absolute_url),
-        "about": {"@type": "Thing", "name": article.category.name},
+        "about": {"@type": "Thing", "name": version.category.name},
         "citation": [_citation(source) for source in version.sources],
         "breadcrumb": breadcrumb_list(crumbs),
     }
-    if article.hero_image:
+    shared = shared_image(version.hero_image, version.hero_renditions)
+    if shared:
+        path, width, height = shared
+        if path == version.hero_image.url:
+            width, height = version.hero_width, version.hero_height
         page["image"] = {
             "@type": "ImageObject",
-            "url": absolute_url(article.hero_image.url),
-            "width": article.hero_width,
-            "height": article.hero_height,
+            "url": absolute_url(path),
+            "width": width,
+            "height": height,
         }
     return page
 

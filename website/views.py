@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
@@ -12,17 +12,17 @@ from django.utils.text import Truncator
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles.models import Article, Category, published_condition
+from articles.models import Article, ArticleAddress, Category, published_condition
 from articles.versions import build_version
 from reviewers.models import Reviewer
 from website import stored_pages, structured_data
 from website.page_meta import (
     SITE_DESCRIPTION,
     PageMeta,
-    SocialImage,
     canonical_url,
     category_feed,
     site_feed,
+    social_image,
     titled,
 )
 from website.search import clean_query, search_articles
@@ -35,7 +35,7 @@ def can_preview(user) -> bool:
 def published_topics():
     """Categories with published articles, each with its ``article_count``."""
     return Category.objects.annotate(
-        article_count=Count("articles", filter=published_condition("articles__"))
+        article_count=Count("live_articles", filter=published_condition("live_articles__"))
     ).filter(article_count__gt=0)
 
 
@@ -63,18 +63,21 @@ def home(request):
 
 
 def article_detail(request, slug):
-    """The live version of a published article; staff see a preview of unpublished ones."""
-    try:
-        article = (
-            Article.objects.select_related("live_version")
-            .only(*stored_pages.STORED_PAGE_FIELDS)
-            .get(slug=slug)
-        )
-    except Article.DoesNotExist:
-        raise Http404("No article at this address.") from None
-    if article.is_published:
+    """The live version of a published article, at the address it was published at; an
+    address it was published at before redirects there. Staff see a preview of an article
+    not yet public at its working copy's address."""
+    article = (
+        Article.objects.select_related("live_version")
+        .only(*stored_pages.STORED_PAGE_FIELDS)
+        .filter(live_slug=slug)
+        .first()
+    )
+    if article is not None and article.is_published:
         return HttpResponse(stored_pages.published_page(request, article))
-    if can_preview(request.user):
+    moved = ArticleAddress.objects.filter(slug=slug).select_related("article").first()
+    if moved is not None and moved.article.is_published:
+        return redirect(moved.article.get_absolute_url(), permanent=True)
+    if can_preview(request.user) and Article.objects.filter(slug=slug).exists():
         return article_preview(request, slug)
     raise Http404("No article at this address.")
 
@@ -147,7 +150,7 @@ class CategoryView(PublishedArticleListView):
 
     def get_queryset(self):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
-        return self.published_articles().filter(category=self.category)
+        return self.published_articles().in_category(self.category)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -177,7 +180,7 @@ class TagView(PublishedArticleListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        articles = self.published_articles().filter(tags=self.tag)
+        articles = self.published_articles().with_tag(self.tag)
         if not articles.exists():
             raise Http404("No published article has this tag.")
         return articles
@@ -199,7 +202,7 @@ class TagView(PublishedArticleListView):
 
 
 def search(request):
-    """Search results over the live versions (articles/search.py); never indexed."""
+    """Search results over the live versions (website/search.py); never indexed."""
     query = clean_query(request.GET.get("q"))
     page = Paginator(search_articles(query), settings.ARTICLES_PER_PAGE).get_page(
         request.GET.get("page")
@@ -242,7 +245,7 @@ class ReviewerProfileView(PublishedArticleListView):
 
     def get_queryset(self):
         self.reviewer = get_object_or_404(Reviewer, slug=self.kwargs["slug"])
-        return self.published_articles().filter(reviewer=self.reviewer)
+        return self.published_articles().reviewed_by(self.reviewer)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(reviewer=self.reviewer, **kwargs)
@@ -252,14 +255,14 @@ class ReviewerProfileView(PublishedArticleListView):
         description = reviewer.name_with_credentials
         if reviewer.specialty:
             description += f", {reviewer.specialty}"
-        photo = None
-        if reviewer.photo:
-            photo = SocialImage(
-                url=self.request.build_absolute_uri(reviewer.photo.url),
-                width=reviewer.photo_width,
-                height=reviewer.photo_height,
-                alt=f"Portrait of {reviewer.name}",
-            )
+        photo = social_image(
+            self.request,
+            reviewer.photo,
+            reviewer.photo_renditions,
+            width=reviewer.photo_width,
+            height=reviewer.photo_height,
+            alt=f"Portrait of {reviewer.name}",
+        )
         return self.hub_head_context(
             context,
             path=reviewer.get_absolute_url(),

@@ -3,6 +3,7 @@ versions readers see, and the audit trail. One module per model."""
 
 from articles.models.article import (
     LISTING_DEFERRED_FIELDS,
+    PRESENTATION_FIELDS,
     PUBLISHED_REQUIRES,
     VERSION_CONTENT_FIELDS,
     Article,
@@ -21,15 +22,17 @@ from articles.models.event import ArticleEvent
 from articles.models.faq import FAQ
 from articles.models.fields import HttpsURLField
 from articles.models.source import Source, SourceType
-from articles.models.version import PublishedVersion, VersionKind
+from articles.models.version import ArticleAddress, PublishedVersion, VersionKind
 
 __all__ = [
     "FAQ",
     "LISTING_DEFERRED_FIELDS",
+    "PRESENTATION_FIELDS",
     "PUBLISHED_REQUIRES",
     "UNVERIFIABLE_LINK_STATUSES",
     "VERSION_CONTENT_FIELDS",
     "Article",
+    "ArticleAddress",
     "ArticleEvent",
     "ArticleQuerySet",
     "ArticleStatus",

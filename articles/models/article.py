@@ -55,6 +55,21 @@ def published_condition(prefix: str = "") -> Q:
     )
 
 
+# What readers see of an article besides its reviewed content (title, summary, body,
+# citations and FAQs, which a sign-off covers): frozen into each published version with it,
+# so an edit reaches readers only when an editor publishes it (docs/architecture.md).
+PRESENTATION_FIELDS = (
+    "slug",
+    "category",
+    "tags",
+    "author",
+    "hero_image",
+    "hero_alt",
+    "hero_credit",
+    "is_sample",
+)
+
+
 # What a published article must have, and what to tell an editor who left it out. The
 # constraint article_published_is_reviewed holds the same rule in the database.
 PUBLISHED_REQUIRES = {
@@ -75,36 +90,49 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(next_review_due__lte=on)
 
     def for_listing(self):
-        """Published articles as listings show them: the live version's title and summary,
-        without the large text columns a card never shows."""
+        """Published articles as listings show them: the live version's title, summary,
+        topic and image, without the large text columns a card never shows."""
         return (
-            self.select_related("category", "live_version__reviewer")
+            self.select_related("live_category", "live_version__reviewer")
             .defer(*LISTING_DEFERRED_FIELDS)
             .order_by("-live_published_at", "-pk")
         )
 
-    def related_to(self, article, *, limit=3):
-        """Published articles sharing the article's tags or category, in one query: most
+    def in_category(self, category):
+        """Articles whose published version is in the category."""
+        return self.filter(live_category=category)
+
+    def with_tag(self, tag):
+        """Articles whose published version has the tag."""
+        return self.filter(live_version__tags=tag)
+
+    def reviewed_by(self, reviewer):
+        return self.filter(reviewer=reviewer)
+
+    def related_to(self, version, *, limit=3):
+        """Published articles sharing the version's tags or category, in one query: most
         shared tags first, then the same category, then the most recently published.
 
-        Uses the article's tags as loaded (prefetch them), and counts shared tags with one
+        Uses the version's tags as loaded (prefetch them), and counts shared tags with one
         join instead of a subquery per candidate, so the cost follows the few candidates,
         not the size of the site.
         """
-        tag_ids = [tag.pk for tag in article.tags.all()]
-        candidates = Q(category=article.category_id)
+        tag_ids = [tag.pk for tag in version.tags.all()] if version.pk else version.tag_ids
+        candidates = Q(live_category=version.category_id)
         shared_tags = models.Value(0)
         if tag_ids:
-            candidates |= Q(tags__in=tag_ids)
-            shared_tags = models.Count("tags", filter=Q(tags__in=tag_ids))
+            candidates |= Q(live_version__tags__in=tag_ids)
+            shared_tags = models.Count(
+                "live_version__tags", filter=Q(live_version__tags__in=tag_ids)
+            )
         return (
             self.published()
-            .exclude(pk=article.pk)
+            .exclude(pk=version.article_id)
             .filter(candidates)
             .annotate(
                 shared_tags=shared_tags,
                 same_category=models.Case(
-                    models.When(category=article.category_id, then=1), default=0
+                    models.When(live_category=version.category_id, then=1), default=0
                 ),
             )
             .for_listing()
@@ -231,14 +259,26 @@ class Article(models.Model):
         null=True,
         blank=True,
         editable=False,
-        related_name="+",
+        related_name="live_article",
     )
-    # The live version's publication time, kept beside it (versions.create_published_version)
-    # so listings sort on an indexed column of their own table.
+    # The live version's publication time, address and topic, kept beside it
+    # (versions.create_published_version) so listings sort and filter on indexed columns of
+    # their own table, and a reader's address finds the article.
     live_published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # A hash of the reviewed content (title, summary, body, citations, FAQs), kept current by
-    # versions.refresh_content_fingerprint whenever the working copy is saved.
+    # NULL, not "", until the first publication: several unpublished articles may lack one.
+    live_slug = models.SlugField(max_length=200, unique=True, null=True, editable=False)  # noqa: DJ001
+    live_category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="live_articles",
+    )
+    # A hash of the reviewed content (title, summary, body, citations, FAQs), and one of what
+    # else readers see (PRESENTATION_FIELDS), kept current by versions.refresh_fingerprints
+    # whenever the working copy is saved.
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    presentation_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     publish_at = models.DateTimeField(
         "scheduled publication",
         null=True,
@@ -269,8 +309,8 @@ class Article(models.Model):
                 fields=["category", "status", "-published_at"], name="article_category_listing_idx"
             ),
             models.Index(
-                fields=["category", "status", "-live_published_at", "-id"],
-                name="article_category_latest_idx",
+                fields=["live_category", "status", "-live_published_at", "-id"],
+                name="article_live_category_idx",
             ),
             models.Index(fields=["status", "-live_published_at", "-id"], name="article_latest_idx"),
             models.Index(fields=["next_review_due"], name="article_review_due_idx"),
@@ -301,7 +341,9 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("website:article", kwargs={"slug": self.slug})
+        """The address readers know: the published one, or the working copy's before the
+        first publication."""
+        return reverse("website:article", kwargs={"slug": self.live_slug or self.slug})
 
     @property
     def is_published(self):
@@ -314,12 +356,20 @@ class Article(models.Model):
 
     @property
     def content_is_live(self) -> bool:
-        """Whether readers see exactly the working copy's content: the article is published
-        and its live version was frozen from content with the stored fingerprint."""
+        """Whether readers see exactly the working copy's reviewed content: the article is
+        published and its live version was frozen from content with the stored fingerprint."""
         return (
             self.status == ArticleStatus.PUBLISHED
             and self.live_version_id is not None
             and self.live_version.content_fingerprint == self.content_fingerprint
+        )
+
+    @property
+    def presentation_is_live(self) -> bool:
+        """Whether readers see the working copy's PRESENTATION_FIELDS as they are."""
+        return (
+            self.live_version_id is not None
+            and self.live_version.presentation_fingerprint == self.presentation_fingerprint
         )
 
     def missing_for_publication(self) -> list[str]:
@@ -344,6 +394,13 @@ class Article(models.Model):
 
     def clean(self):
         errors = {}
+        if self.slug:
+            holder = Article.objects.exclude(pk=self.pk).filter(live_slug=self.slug).first()
+            if holder is not None:
+                errors["slug"] = (
+                    f"“{self.slug}” is the address of the published article “{holder}”. "
+                    "Choose another address."
+                )
         if self.hero_image and not self.hero_alt.strip():
             errors["hero_alt"] = (
                 "Describe the hero image for readers who cannot see it, or remove the image."

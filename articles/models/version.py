@@ -2,8 +2,12 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.models import Tag
 
 from articles.models.article import VERSION_CONTENT_FIELDS, Article
+from articles.models.category import Category
 from reviewers.models import Reviewer
 
 
@@ -29,16 +33,31 @@ class PublishedVersion(models.Model):
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=300)
     author = models.CharField(max_length=200)
+    # What readers see besides the reviewed content (Article's PRESENTATION_FIELDS), as it
+    # was at publication: the page's address, topic, tags, hero image and sample notice.
+    slug = models.SlugField(max_length=200)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="published_versions"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="published_versions")
+    hero_image = models.ImageField(upload_to="articles/hero/", blank=True, max_length=200)
+    hero_width = models.PositiveIntegerField(null=True, blank=True)
+    hero_height = models.PositiveIntegerField(null=True, blank=True)
+    hero_renditions = models.JSONField(default=list, blank=True)
+    hero_alt = models.CharField(max_length=250, blank=True)
+    hero_credit = models.CharField(max_length=200, blank=True)
+    is_sample = models.BooleanField(default=False)
+    presentation_fingerprint = models.CharField(max_length=64, blank=True)
     body_html = models.TextField()
     outline = models.JSONField(default=list, blank=True)
     sources = models.JSONField(default=list, blank=True)
     faqs = models.JSONField(default=list, blank=True)
-    # The article page while this version is live, as articles/article_pages.py rendered it;
-    # ``rendered_with`` says whether it is current (see article_pages.rendering_fingerprint).
+    # The article page while this version is live, as website/stored_pages.py rendered it;
+    # ``rendered_with`` says whether it is current (see stored_pages.rendering_fingerprint).
     rendered_page = models.TextField(blank=True, editable=False)
     rendered_with = models.CharField(max_length=64, blank=True, editable=False)
     # On PostgreSQL, the weighted full-text document of title, summary and search_text, kept
-    # by a trigger (migration 0009) for articles/search.py; unused (empty) elsewhere.
+    # by a trigger (migration 0009) for website/search.py; unused (empty) elsewhere.
     search_document = SearchVectorField(null=True, editable=False)
     # The body's plain text and the FAQs' questions and answers, for search.
     search_text = models.TextField(blank=True, editable=False)
@@ -70,3 +89,21 @@ class PublishedVersion(models.Model):
 
     def __str__(self):
         return f"{self.article} v{self.number} ({self.published_at:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("website:article", kwargs={"slug": self.slug})
+
+
+class ArticleAddress(models.Model):
+    """An address an article was published at before: it redirects to the article's
+    current one."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_addresses")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "article addresses"
+
+    def __str__(self):
+        return f"{self.slug} → {self.article}"

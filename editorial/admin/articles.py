@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
+from articles.audit import record_edit
 from articles.citations import check_citation_markers
+from articles.hero_images import refresh_hero_renditions
 from articles.models import FAQ, Article, Citation
 from articles.review_schedule import (
     REVIEW_DUE_SOON_DAYS,
@@ -43,10 +45,14 @@ from editorial.forms import SubmitForReviewForm
 from editorial.models import ReviewStatus
 from editorial.quality import quality_report
 from editorial.review_state import ReviewState, current_approval, review_state, with_review_state
-from feedback.models import Feedback
-from feedback.summary import helpful_share, recent_comments, with_feedback_counts
+from feedback.summary import (
+    helpful_share,
+    may_read_feedback,
+    recent_comments,
+    with_feedback_counts,
+)
+from healthsite.admin_lookups import ListedLookupsOnly
 from images.checks import ImageUploadField
-from images.renditions import refresh_hero_renditions
 
 
 class CitationInlineFormSet(BaseInlineFormSet):
@@ -170,7 +176,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ListedLookupsOnly, admin.ModelAdmin):
     list_display = ["title", "category", "status_and_review", "reviewer_name",
                     "last_reviewed_on", "next_review", "broken_links", "updated_on",
                     "helpful_share"]  # fmt: skip
@@ -250,8 +256,18 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is not None and obj.pk:
-            fieldsets += self.saved_article_fieldsets
+            fieldsets += [
+                fieldset
+                for fieldset in self.saved_article_fieldsets
+                if fieldset[0] != "Reader feedback" or may_read_feedback(request.user)
+            ]
         return fieldsets
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        if may_read_feedback(request.user):
+            return shown
+        return [name for name in shown if name != "helpful_share"]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -372,13 +388,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_object(self, request, object_id, from_field=None):
         article = super().get_object(request, object_id, from_field)
-        if article is not None and self.admin_site.is_registered(Feedback):
-            feedback_admin = self.admin_site.get_model_admin(Feedback)
-            if feedback_admin.has_view_permission(request):
-                article._feedback_list_url = (
-                    reverse("admin:feedback_feedback_changelist")
-                    + f"?article__id__exact={article.pk}"
-                )
+        if article is not None and may_read_feedback(request.user):
+            article._feedback_list_url = (
+                reverse("admin:feedback_feedback_changelist") + f"?article__id__exact={article.pk}"
+            )
         return article
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -423,6 +436,16 @@ class ArticleAdmin(admin.ModelAdmin):
         refresh_content_fingerprint(article=form.instance)
         update_review_schedule(article=form.instance)
         refresh_hero_renditions(article=form.instance)
+        changed = [
+            str(form.fields[name].label or name).lower()
+            for name in form.changed_data
+            if name != "seen_edit_version"
+        ] + [
+            str(formset.model._meta.verbose_name_plural)
+            for formset in formsets
+            if formset.has_changed()
+        ]
+        record_edit(article=form.instance, actor=request.user, changed=changed, created=not change)
 
     # Review and publication -----------------------------------------------------------
 

@@ -1,18 +1,26 @@
 """Medical reviewers in the admin: their profiles, photos and private calendar links."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from editorial.calendar_feed import feed_path, reset_calendar_token
+from editorial.calendar_feed import new_calendar_link, revoke_calendar_link
+from editorial.models import CalendarLink
+from healthsite.admin_lookups import ListedLookupsOnly
 from images.checks import ImageUploadField
 from images.renditions import refresh_photo_renditions
 from reviewers.models import Reviewer
 
 
 @admin.register(Reviewer)
-class ReviewerAdmin(admin.ModelAdmin):
+class ReviewerAdmin(ListedLookupsOnly, admin.ModelAdmin):
     ordering = ["name"]
     formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
     list_display = ["name", "credentials", "specialty", "is_active", "user", "article_count"]
@@ -60,17 +68,52 @@ class ReviewerAdmin(admin.ModelAdmin):
 
     @admin.display(description="Calendar feed")
     def calendar_feed_url(self, reviewer):
-        path = feed_path(reviewer)
-        return format_html(
-            '<a href="{}">{}</a><div class="help">Review due dates as a calendar: copy this '
-            "link (right-click, Copy link) and add it to your calendar app as a subscription "
-            "(Google Calendar: Add calendar, From URL; Apple Calendar: New Calendar "
-            "Subscription; Outlook: Subscribe from web). Keep it private: anyone with the "
-            "link can see these dates. If it is shared by mistake, use the Reset calendar "
-            "link action on the list of reviewers.</div>",
-            path,
-            path,
+        link = CalendarLink.objects.filter(reviewer=reviewer).first()
+        made = (
+            f"A private calendar link was made on {date_format(link.created_at, 'j F Y')}. "
+            "It is shown only once, when it is made."
+            if link
+            else "No calendar link yet."
         )
+        return format_html(
+            '{} <a href="{}">Make a new calendar link</a>',
+            made,
+            reverse("admin:reviewers_reviewer_calendar_link", args=[reviewer.pk]),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/calendar-link/",
+                self.admin_site.admin_view(self.calendar_link_view),
+                name="reviewers_reviewer_calendar_link",
+            ),
+            *super().get_urls(),
+        ]
+
+    def calendar_link_view(self, request, object_id):
+        """A reviewer's private calendar link: made on a POST and shown that once."""
+        reviewer = self.get_object(request, object_id)
+        if reviewer is None:
+            raise Http404("No reviewer with that ID.")
+        if not self._sees_calendar_of(request, reviewer):
+            raise PermissionDenied("Only the reviewer and editors can make their calendar link.")
+        made = None
+        if request.method == "POST":
+            made = request.build_absolute_uri(
+                new_calendar_link(reviewer=reviewer, made_by=request.user)
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Calendar link: {reviewer.name}",
+            "opts": self.opts,
+            "reviewer": reviewer,
+            "link": CalendarLink.objects.filter(reviewer=reviewer).first(),
+            "made": made,
+        }
+        response = TemplateResponse(request, "editorial/calendar_link.html", context)
+        add_never_cache_headers(response)  # the secret is never kept by a cache
+        return response
 
     def has_reset_calendar_permission(self, request):
         return (
@@ -78,20 +121,22 @@ class ReviewerAdmin(admin.ModelAdmin):
             or Reviewer.objects.filter(user=request.user).exists()
         )
 
-    @admin.action(description="Reset calendar link", permissions=["reset_calendar"])
+    @admin.action(description="Stop calendar links working", permissions=["reset_calendar"])
     def reset_calendar_link(self, request, queryset):
         if not request.user.has_perm("reviewers.change_reviewer"):
             queryset = queryset.filter(user=request.user)  # reviewers reset only their own
-        reset = [reset_calendar_token(reviewer=reviewer) for reviewer in queryset]
-        if not reset:
+        revoked = [reviewer for reviewer in queryset if revoke_calendar_link(reviewer=reviewer)]
+        if not revoked:
             self.message_user(
-                request, "You can reset only your own calendar link.", messages.WARNING
+                request,
+                "None of these reviewers had a calendar link you may stop.",
+                messages.WARNING,
             )
             return
-        names = ", ".join(reviewer.name for reviewer in reset)
+        names = ", ".join(reviewer.name for reviewer in revoked)
         self.message_user(
             request,
-            f"New calendar link for {names}. The old link has stopped working; subscribe "
-            "again with the new link shown on the reviewer's page.",
+            f"The calendar links of {names} have stopped working. Each can make a new one "
+            "from their page in the admin.",
             messages.SUCCESS,
         )

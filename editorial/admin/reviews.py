@@ -17,6 +17,7 @@ from editorial.dashboard import review_dashboard
 from editorial.diff import diff_snapshots
 from editorial.forms import DashboardFilterForm, DecisionForm
 from editorial.models import ReviewRequest, ReviewStatus, SignOff
+from healthsite.admin_lookups import ListedLookupsOnly
 
 
 class ReviewStatusFilter(admin.SimpleListFilter):
@@ -41,7 +42,7 @@ class ReviewStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(ReviewRequest)
-class ReviewRequestAdmin(admin.ModelAdmin):
+class ReviewRequestAdmin(ListedLookupsOnly, admin.ModelAdmin):
     """ "My reviews" for medical reviewers; every review for editors."""
 
     list_display = ["article", "reviewer", "due_on", "overdue", "status", "requested_by",
@@ -208,7 +209,7 @@ class ReviewRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(SignOff)
-class SignOffAdmin(admin.ModelAdmin):
+class SignOffAdmin(ListedLookupsOnly, admin.ModelAdmin):
     """The audit trail of every decision; nothing here can be changed or deleted."""
 
     list_display = ["article", "reviewer", "decision", "reviewed_on", "is_imported", "created_at"]

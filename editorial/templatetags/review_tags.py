@@ -1,6 +1,6 @@
 from django import template
+from django.urls import reverse
 
-from editorial.calendar_feed import feed_path
 from editorial.models import ReviewRequest
 
 register = template.Library()
@@ -22,7 +22,11 @@ def review_queue(context):
         )
     return {
         "profile": profile,
-        "calendar_url": request.build_absolute_uri(feed_path(profile)) if profile else None,
+        "calendar_link_url": (
+            reverse("admin:reviewers_reviewer_calendar_link", args=[profile.pk])
+            if profile
+            else None
+        ),
         "reviews": reviews,
         "can_see_dashboard": user.has_perm("editorial.view_reviewrequest"),
     }

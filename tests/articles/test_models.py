@@ -328,7 +328,7 @@ def test_for_listing_orders_newest_first_and_loads_category_and_reviewer(
 
     with django_assert_num_queries(1):
         listed = list(Article.objects.published().for_listing())
-        names = [(a.category.name, a.live_version.reviewer.name) for a in listed]
+        names = [(a.live_category.name, a.live_version.reviewer.name) for a in listed]
 
     assert listed == [newer, older, same_time_b, same_time_a]
     assert len(names) == 4

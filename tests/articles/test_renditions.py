@@ -12,9 +12,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
+from articles.hero_images import refresh_hero_renditions
 from articles.models import Article
 from contentfiles.importer import import_content
-from images.renditions import make_renditions, refresh_hero_renditions, rendition_widths
+from images.renditions import make_renditions, rendition_widths
 from tests.contentfiles.test_content_files import write_article, write_md
 from tests.editorial.test_article_admin import ADD_URL, article_post, form_errors
 from tests.factories import ArticleFactory

@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from articles.hero_images import refresh_hero_renditions
 from articles.models import Article
 from images import checks as images
-from images.renditions import refresh_hero_renditions
 from tests.articles.test_images import png_header_claiming
 from tests.editorial.test_article_admin import ADD_URL, article_post, form_errors
 from tests.factories import ArticleFactory, image_file

@@ -520,3 +520,37 @@ def test_export_command_writes_the_folder_and_says_how_many_files(content, tmp_p
     assert (tmp_path / "out/images/articles/sleep-basics.png").read_bytes() == (
         content / "images/articles/sleep.png"
     ).read_bytes()
+
+
+def test_yaml_aliases_are_bounded_so_a_billion_laughs_file_cannot_exhaust_the_machine(tmp_path):
+    """Nine levels of nine aliases would expand to a billion strings; the import refuses the
+    file as soon as it would pass 20,000 values, in a short message, and writes nothing."""
+    root = tmp_path / "content"
+    (root / "categories").mkdir(parents=True)
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, 10):
+        refs = ", ".join([f"*a{level - 1}"] * 9)
+        lines.append(f"a{level}: &a{level} [{refs}]")
+    lines.append("name: *a9")
+    (root / "categories" / "laughs.md").write_text("---\n" + "\n".join(lines) + "\n---\n")
+
+    with pytest.raises(ContentImportError) as raised:
+        import_content(directory=root)
+
+    [problem] = raised.value.errors
+    assert problem.startswith("categories/laughs.md: front matter is not valid YAML:")
+    assert "its aliases (*name) stand for more than 20,000 values" in problem
+    assert len(problem) < 500
+    assert not Category.objects.filter(slug="laughs").exists()
+
+
+def test_a_huge_wrong_value_is_shown_cut_short_in_the_message(tmp_path):
+    root = tmp_path / "content"
+    write_md(root / "categories/big.md", {"name": ["x" * 100] * 1000})
+
+    with pytest.raises(ContentImportError) as raised:
+        import_content(directory=root)
+
+    [problem] = raised.value.errors
+    assert problem.startswith("categories/big.md: name: expected text, got ['xxx")
+    assert len(problem) < 200

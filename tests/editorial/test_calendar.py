@@ -1,16 +1,14 @@
 """Each reviewer's private calendar feed, its revocable address, and how the admin shows it."""
 
 import datetime
-import secrets
 
 import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
 from articles.models import ArticleStatus
-from editorial.calendar_feed import reset_calendar_token
-from editorial.models import ReviewStatus
-from reviewers.models import Reviewer
+from editorial.calendar_feed import new_calendar_link, token_hash
+from editorial.models import CalendarLink, ReviewStatus
 from tests.factories import (
     ArticleFactory,
     ReviewerFactory,
@@ -25,7 +23,14 @@ DUE = datetime.date(2026, 4, 14)
 
 
 def feed_url(reviewer):
-    return reverse("editorial:calendar", kwargs={"token": reviewer.calendar_token})
+    """The reviewer's feed address, made for the test (it can be read only when made)."""
+    if not hasattr(reviewer, "_test_feed_url"):
+        reviewer._test_feed_url = new_calendar_link(reviewer=reviewer)
+    return reviewer._test_feed_url
+
+
+def token_of(url):
+    return url.rsplit("/", 1)[-1].removesuffix(".ics")
 
 
 def events(response):
@@ -38,12 +43,17 @@ def reviewer():
     return reviewer_with_account(name="Dr Rita Osei")
 
 
-def test_each_reviewer_gets_a_distinct_secret_token():
+def test_each_reviewer_gets_a_distinct_secret_stored_only_as_a_hash():
     first, second = ReviewerFactory(), ReviewerFactory()
 
-    assert len(first.calendar_token) == 43  # secrets.token_urlsafe(32)
-    assert first.calendar_token != second.calendar_token
-    assert feed_url(first) == f"/reviewers/calendar/{first.calendar_token}.ics"
+    first_token, second_token = token_of(feed_url(first)), token_of(feed_url(second))
+
+    assert len(first_token) == 43  # secrets.token_urlsafe(32)
+    assert first_token != second_token
+    assert feed_url(first) == f"/reviewers/calendar/{first_token}.ics"
+    stored = CalendarLink.objects.get(reviewer=first)
+    assert stored.token_hash == token_hash(first_token) != first_token
+    assert first_token not in str(CalendarLink.objects.values())
 
 
 def test_the_feed_has_an_event_on_each_review_due_date(client, reviewer):
@@ -122,7 +132,7 @@ def test_the_same_review_keeps_the_same_uid_from_one_fetch_to_the_next(client, r
 @pytest.mark.parametrize(
     "token",
     [
-        secrets.token_urlsafe(32),  # well formed, but nobody's
+        "Q" * 20 + "w-_3" * 5 + "abc",  # well formed (43 characters), but nobody's
         "short",
         "x" * 100,
     ],
@@ -134,7 +144,7 @@ def test_a_wrong_token_is_not_found(client, reviewer, token):
 
 
 def test_a_token_that_differs_only_in_case_is_not_found(client, reviewer):
-    token = reviewer.calendar_token
+    token = token_of(feed_url(reviewer))
     other_case = token.swapcase()
     assert other_case != token
 
@@ -145,12 +155,11 @@ def test_after_a_reset_the_old_address_is_not_found_and_the_new_one_works(client
     ReviewRequestFactory(reviewer=reviewer, due_on=DUE)
     old_url = feed_url(reviewer)
 
-    reset_calendar_token(reviewer=reviewer)
+    new_url = new_calendar_link(reviewer=reviewer)
 
-    reviewer.refresh_from_db()
-    assert feed_url(reviewer) != old_url
+    assert new_url != old_url
     assert client.get(old_url).status_code == 404
-    response = client.get(feed_url(reviewer))
+    response = client.get(new_url)
     assert response.status_code == 200
     assert len(events(response)) == 1
 
@@ -162,29 +171,56 @@ def change_page(client, reviewer):
     return client.get(reverse("admin:reviewers_reviewer_change", args=[reviewer.pk]))
 
 
-def test_a_reviewer_sees_their_own_feed_address_and_not_anyone_else_s(client, reviewer):
+def link_page(client, reviewer):
+    return reverse("admin:reviewers_reviewer_calendar_link", args=[reviewer.pk])
+
+
+def make_link(client, reviewer):
+    """What a reviewer or editor does: open the calendar link page and make a link."""
+    return client.post(link_page(client, reviewer))
+
+
+def test_a_reviewer_makes_their_own_feed_address_and_sees_it_once(client, reviewer):
+    ReviewRequestFactory(reviewer=reviewer, due_on=DUE)
+    client.force_login(reviewer.user)
+    assert "Calendar feed" in change_page(client, reviewer).content.decode()
+
+    made = make_link(client, reviewer)
+
+    assert made.status_code == 200
+    assert "no-store" in made["Cache-Control"]
+    html = made.content.decode()
+    url = html.split('<code class="calendar-link">')[1].split("</code>")[0]
+    assert url.startswith("http://testserver/reviewers/calendar/")
+    assert client.get(url).status_code == 200
+    # Never shown again: not on the change page, not on the link page.
+    token = token_of(url)
+    assert token not in change_page(client, reviewer).content.decode()
+    assert token not in client.get(link_page(client, reviewer)).content.decode()
+
+
+def test_a_reviewer_cannot_see_or_make_anyone_else_s_feed_address(client, reviewer):
     colleague = reviewer_with_account(name="Dr Colleague")
     client.force_login(reviewer.user)
 
-    own = change_page(client, reviewer)
     other = change_page(client, colleague)
 
-    assert own.status_code == 200
-    assert feed_url(reviewer) in own.content.decode()
-    assert "Calendar feed" in own.content.decode()
     assert other.status_code == 200
-    assert colleague.calendar_token not in other.content.decode()
     assert "Calendar feed" not in other.content.decode()
+    assert make_link(client, colleague).status_code == 403
+    assert not CalendarLink.objects.filter(reviewer=colleague).exists()
 
 
-def test_an_editor_sees_every_feed_address_and_a_writer_none(client, reviewer):
+def test_an_editor_can_make_a_reviewers_feed_address_and_a_writer_cannot(client, reviewer):
     client.force_login(role_user("Editor"))
-    assert feed_url(reviewer) in change_page(client, reviewer).content.decode()
+    assert "Calendar feed" in change_page(client, reviewer).content.decode()
+    assert make_link(client, reviewer).status_code == 200
 
     client.force_login(role_user("Writer"))
     page = change_page(client, reviewer)
     assert page.status_code == 200
-    assert reviewer.calendar_token not in page.content.decode()
+    assert "Calendar feed" not in page.content.decode()
+    assert make_link(client, reviewer).status_code == 403
 
 
 def reset_action(client, *reviewers):
@@ -195,36 +231,33 @@ def reset_action(client, *reviewers):
     )
 
 
-def test_an_editor_resets_a_reviewer_s_calendar_link_from_the_admin(client, reviewer):
-    old_token = reviewer.calendar_token
+def test_an_editor_stops_a_reviewer_s_calendar_link_from_the_admin(client, reviewer):
+    old_url = feed_url(reviewer)
     client.force_login(role_user("Editor"))
 
     response = reset_action(client, reviewer)
 
-    reviewer.refresh_from_db()
-    assert reviewer.calendar_token != old_token
-    assert "New calendar link for Dr Rita Osei." in response.content.decode()
-    assert client.get(f"/reviewers/calendar/{old_token}.ics").status_code == 404
+    assert "The calendar links of Dr Rita Osei have stopped working." in response.content.decode()
+    assert client.get(old_url).status_code == 404
 
 
-def test_a_reviewer_can_reset_only_their_own_calendar_link(client, reviewer):
+def test_a_reviewer_can_stop_only_their_own_calendar_link(client, reviewer):
     colleague = reviewer_with_account(name="Dr Colleague")
-    tokens = {r.pk: r.calendar_token for r in (reviewer, colleague)}
+    urls = {r.pk: feed_url(r) for r in (reviewer, colleague)}
     client.force_login(reviewer.user)
 
     reset_action(client, reviewer, colleague)
 
-    assert Reviewer.objects.get(pk=reviewer.pk).calendar_token != tokens[reviewer.pk]
-    assert Reviewer.objects.get(pk=colleague.pk).calendar_token == tokens[colleague.pk]
+    assert client.get(urls[reviewer.pk]).status_code == 404
+    assert client.get(urls[colleague.pk]).status_code == 200
 
 
-def test_a_writer_cannot_reset_calendar_links(client, reviewer):
-    token = reviewer.calendar_token
+def test_a_writer_cannot_stop_calendar_links(client, reviewer):
+    url = feed_url(reviewer)
     client.force_login(role_user("Writer"))
 
     changelist = client.get(reverse("admin:reviewers_reviewer_changelist"))
     assert "reset_calendar_link" not in changelist.content.decode()
     reset_action(client, reviewer)
 
-    reviewer.refresh_from_db()
-    assert reviewer.calendar_token == token
+    assert client.get(url).status_code == 200

@@ -319,7 +319,7 @@ def test_reviewer_sees_their_own_queue_first(client, today):
     assert "Overdue one" in page and "(overdue)" in page
     assert "Someone else" not in page
     assert reverse("admin:editorial_reviewrequest_review", args=[overdue.pk]) in page
-    assert f"http://testserver/reviewers/calendar/{mine.calendar_token}.ics" in page
+    assert reverse("admin:reviewers_reviewer_calendar_link", args=[mine.pk]) in page
 
 
 # --- Public notice ---------------------------------------------------------------------

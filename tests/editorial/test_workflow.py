@@ -1127,3 +1127,30 @@ def test_two_simultaneous_decisions_record_exactly_one():
     review.refresh_from_db()
     assert review.status == ReviewStatus.DECIDED
     assert article.events.filter(action__in=["approved", "changes requested"]).count() == 1
+
+
+def test_nobody_who_changed_the_content_under_review_may_approve_it(client, editor):
+    """A user who is both a writer and a medical reviewer rewrites someone else's article in
+    the admin; they may then neither be assigned to review it nor approve it."""
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+
+    from tests.admin_forms import change_form_data
+
+    article = cited_article(published=False, created_by=role_user("Writer"))
+    both = role_user("Writer")
+    both.groups.add(Group.objects.get(name="Medical reviewer"))
+    profile = ReviewerFactory(name="Dr Both", user=both)
+    review = submit_for_review(article=article, reviewer=profile, requested_by=editor)
+    client.force_login(both)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_form_data(client.get(url), body=article.body + "\n\nDouble the dose.")
+    assert client.post(url, {k: v for k, v in data.items() if v is not None}).status_code == 302
+
+    with pytest.raises(PermissionDenied, match="edited this article since it was last approved"):
+        decide_review(review_request=review, user=both, decision=Decision.APPROVED)
+    assert not SignOff.objects.exists()
+
+    cancel_review(review_request=review, user=editor, reason="Reassigning")
+    with pytest.raises(ValidationError, match="nobody may review content they changed"):
+        submit_for_review(article=article, reviewer=profile, requested_by=editor)

@@ -488,3 +488,30 @@ def test_feedback_admin_is_a_read_only_list_without_the_client_hash(admin_client
     assert admin_client.post(change, {"helpful": "on", "comment": "Edited"}).status_code == 403
     feedback.refresh_from_db()
     assert (feedback.helpful, feedback.comment) == (False, "Please add exercises.")
+
+
+@pytest.mark.parametrize(
+    ("role", "reads_feedback"),
+    [("Writer", False), ("Medical reviewer", False), ("Editor", True)],
+)
+def test_one_permission_decides_who_reads_feedback_in_the_list_and_beside_the_article(
+    client, article, role, reads_feedback
+):
+    from tests.factories import role_user
+
+    Feedback.objects.create(
+        article=article, helpful=False, comment="Details about my aunt", client_hash="x" * 64
+    )
+    user = role_user(role)
+    client.force_login(user)
+
+    change_page = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    changelist = client.get(reverse("admin:articles_article_changelist"))
+    feedback_list = client.get(reverse("admin:feedback_feedback_changelist"))
+
+    assert change_page.status_code == 200
+    assert ("Details about my aunt" in change_page.content.decode()) is reads_feedback
+    assert ("Reader feedback" in change_page.content.decode()) is reads_feedback
+    assert ("helpful_share" in changelist.context["cl"].list_display) is reads_feedback
+    assert (feedback_list.status_code == 200) is reads_feedback
+    assert user.has_perm("feedback.view_feedback") is reads_feedback

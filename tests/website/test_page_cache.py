@@ -150,3 +150,44 @@ def test_stored_pages_keep_their_security_headers(client):
     second = client.get(article.get_absolute_url())
     for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
         assert second[header] == first[header], header
+
+
+def stored_copies():
+    from django.core.cache import cache
+
+    return [key for key in cache._cache if "public-page:" in key]
+
+
+def test_made_up_parameters_do_not_make_new_copies(client, django_assert_num_queries):
+    article = ArticleFactory(title="Cached article")
+    client.get(article.get_absolute_url())
+    before = stored_copies()
+
+    with django_assert_num_queries(0):
+        for n in range(20):
+            assert client.get(article.get_absolute_url(), {"junk": n}).status_code == 200
+
+    assert stored_copies() == before
+
+
+def test_the_parameters_a_page_reads_still_make_their_own_copies(client):
+    for n in range(13):
+        ArticleFactory(title=f"Article {n}")
+    first = client.get("/", {"page": 1})
+    search = client.get("/search/", {"q": "Article"})
+    other_search = client.get("/search/", {"q": "nothing-like-this"})
+
+    assert search.content != other_search.content
+    assert b"Article 12" in search.content
+    assert first.status_code == 200
+    assert len(stored_copies()) == 3
+
+
+def test_the_scheme_is_part_of_the_key(client):
+    article = ArticleFactory()
+    secure = client.get(article.get_absolute_url(), secure=True)
+    plain = client.get(article.get_absolute_url())
+
+    assert "https://testserver/" in secure.content.decode()
+    assert "https://testserver/" not in plain.content.decode()
+    assert "http://testserver/" in plain.content.decode()

@@ -20,7 +20,7 @@ from tests.factories import (
     republish,
 )
 from tests.page_markup import markup
-from website.search import MAX_QUERY_LENGTH, clean_query, search_articles
+from website.search import MAX_QUERY_LENGTH, clean_query, search_articles, websearch_terms
 
 pytestmark = pytest.mark.django_db
 
@@ -243,7 +243,23 @@ HOSTILE_QUERIES = [
     "null\x00byte",
     "tab\tand\nnewline\r\x0b\x1f",
     "\u202eright-to-left",
+    # Runs of operators with no word between them broke PostgreSQL's parser (a 500:
+    # "tsquery stack too small") before websearch_terms.
+    "-" * 33,
+    "- " * 40,
+    "(-" * 40,
+    "-" * 200,
+    '"-" ' * 30,
+    "--pain ---back -(-(-sleep",
+    "or " * 60,
 ]
+
+
+def test_websearch_terms_keep_words_phrases_and_one_minus():
+    assert websearch_terms("-" * 33) == ""
+    assert websearch_terms("(-(-(-") == ""
+    assert websearch_terms('--pain "lower back" -(-sleep) x') == '-pain "lower back" -sleep x'
+    assert websearch_terms("a " * 30) == " ".join(["a"] * 10)
 
 
 @pytest.mark.parametrize("query", HOSTILE_QUERIES)

@@ -115,6 +115,7 @@ def test_a_category_rename_and_a_new_category_reach_the_stored_page(client, arti
 def test_tag_changes_reach_the_stored_page(client, article):
     page(client, article)
     article.tags.add("posture")
+    republish(article)  # a new tag reaches readers when it is published
     assert ">posture</a>" in page(client, article)
     tag = Tag.objects.get(name="exercise")
     tag.name = "gentle exercise"
@@ -138,6 +139,7 @@ def test_live_article_fields_reach_the_stored_page(client, article):
     article.refresh_from_db()
     article.is_sample = True
     article.save()
+    republish(article)  # what readers see of an article comes from its published version
     assert "Sample content." in page(client, article)
 
 

@@ -151,6 +151,8 @@ class TestArticlePage:
         assert "Sample content" not in client.get("/articles/lower-back-pain/").content.decode()
         article.is_sample = True
         article.save()
+        # Readers see the flag once it is published (tests/website/test_what_readers_see.py).
+        republish(article, change_summary="Marked as sample content")
         assert "Sample content" in client.get("/articles/lower-back-pain/").content.decode()
 
     def test_hero_image_with_alt_and_credit(self, client):

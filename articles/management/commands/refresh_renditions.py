@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from articles.hero_images import refresh_hero_renditions
 from articles.models import Article
-from images.renditions import refresh_hero_renditions, refresh_photo_renditions
+from images.renditions import refresh_photo_renditions
 from reviewers.models import Reviewer
 
 
