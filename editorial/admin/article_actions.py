@@ -31,9 +31,15 @@ def _change_page(article):
     return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
 
+REFUSALS = {
+    "articles.submit_article": "Only writers and editors can submit articles for review.",
+    "articles.publish_article": "Only editors can publish, schedule or unpublish articles.",
+}
+
+
 def _article_or_404(model_admin, request, object_id, *, permission):
     if not request.user.has_perm(permission):
-        raise PermissionDenied
+        raise PermissionDenied(REFUSALS[permission])
     article = model_admin.get_object(request, object_id)
     if article is None:
         raise Http404("No article with that ID.")

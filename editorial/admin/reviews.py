@@ -108,8 +108,13 @@ class ReviewRequestAdmin(ListedLookupsOnly, admin.ModelAdmin):
 
     def review_view(self, request, object_id):
         review_request = get_object_or_404(
-            self.get_queryset(request).select_related("article__category"), pk=object_id
+            ReviewRequest.objects.select_related("article__category", "reviewer"), pk=object_id
         )
+        if not self.get_queryset(request).filter(pk=review_request.pk).exists():
+            raise PermissionDenied(
+                f"This review is assigned to {review_request.reviewer.name}: only they and "
+                "the editors can open it."
+            )
         article = review_request.article
         can_decide = (
             request.user.has_perm("editorial.sign_off")
@@ -122,7 +127,9 @@ class ReviewRequestAdmin(ListedLookupsOnly, admin.ModelAdmin):
         )
         if request.method == "POST":
             if not can_decide:
-                raise PermissionDenied
+                raise PermissionDenied(
+                    "Only the assigned reviewer can approve or request changes on an open review."
+                )
             if form.is_valid():
                 try:
                     sign_off = services.decide_review(
@@ -163,7 +170,7 @@ class ReviewRequestAdmin(ListedLookupsOnly, admin.ModelAdmin):
 
     def dashboard_view(self, request):
         if not request.user.has_perm("editorial.view_reviewrequest"):
-            raise PermissionDenied
+            raise PermissionDenied("Your role does not include the review dashboard.")
         form = DashboardFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
         dashboard = review_dashboard(

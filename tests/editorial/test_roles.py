@@ -173,7 +173,8 @@ def test_a_writer_cannot_decide_or_cancel_a_review(client, writer, review):
     )
     cancel = client.post(reverse("admin:editorial_reviewrequest_cancel", args=[review.pk]))
 
-    assert decide.status_code == 404  # not among the writer's reviews
+    assert decide.status_code == 403  # not among the writer's reviews
+    assert "only they and the editors can open it" in decide.content.decode()
     assert cancel.status_code == 403
     review.refresh_from_db()
     assert review.status == ReviewStatus.OPEN
@@ -222,7 +223,9 @@ def test_a_reviewer_sees_only_their_own_reviews(client, reviewer, review, writer
     own = client.get(reverse("admin:editorial_reviewrequest_review", args=[review.pk]))
     assert own.status_code == 200 and own.context["can_decide"]
     other = reverse("admin:editorial_reviewrequest_review", args=[other_review.pk])
-    assert client.get(other).status_code == 404
+    refused = client.get(other)
+    assert refused.status_code == 403
+    assert "assigned to Dr Other: only they and the editors" in refused.content.decode()
 
 
 def test_a_reviewer_decides_their_review_in_the_admin(client, reviewer, review):
