@@ -193,3 +193,49 @@ class CalendarLink(models.Model):
 
     def __str__(self):
         return f"Calendar link of {self.reviewer.name}"
+
+
+class ArticleReviewReminder(models.Model):
+    """One reminder that an article's next review date is near, here or past, whether or
+    not anyone has been asked to review it. Recorded when sent, so it is sent once per due
+    date: when the date moves (a new review, an editor's date) the reminders start again."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="review_reminders")
+    due_on = models.DateField("review due")
+    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.TextField(
+        blank=True, help_text="Email addresses, comma-separated; empty when nobody had one."
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = "review date reminder"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "due_on", "kind"],
+                name="article_review_reminder_once_per_due_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ReminderKind.values),
+                name="article_review_reminder_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} reminder for {self.article} (due {self.due_on})"
+
+
+class ReviewDigest(models.Model):
+    """The editors' weekly digest, recorded per week (its Monday) so it is sent once."""
+
+    week_of = models.DateField(unique=True, help_text="The Monday of the week it covers.")
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-week_of"]
+        verbose_name = "review digest"
+
+    def __str__(self):
+        return f"Review digest for the week of {self.week_of}"

@@ -160,7 +160,16 @@ def _compose(review_request: ReviewRequest, kind: ReminderKind, today: datetime.
 def escalation_recipients(review_request: ReviewRequest) -> list[str]:
     """Active users in the Editor group with an email address, and whoever asked for the
     review, once each."""
-    editors = (
+    emails = editor_emails()
+    requester = review_request.requested_by
+    if requester is not None and requester.is_active and requester.email:
+        emails.append(requester.email)
+    return unique_emails(emails)
+
+
+def editor_emails() -> list[str]:
+    """Active users in the Editor group with an email address."""
+    return list(
         get_user_model()
         .objects.filter(is_active=True, groups__name=EDITOR_GROUP)
         .exclude(email="")
@@ -168,14 +177,19 @@ def escalation_recipients(review_request: ReviewRequest) -> list[str]:
         .values_list("email", flat=True)
         .distinct()
     )
-    emails = list(editors)
-    requester = review_request.requested_by
-    if requester is not None and requester.is_active and requester.email:
-        emails.append(requester.email)
+
+
+def unique_emails(emails) -> list[str]:
+    """The addresses once each (ignoring case), in their first order."""
     unique = {}
     for email in emails:
         unique.setdefault(email.lower(), email)
     return list(unique.values())
+
+
+def absolute(path: str) -> str:
+    """A link for an email: commands have no request, so the site's address is a setting."""
+    return f"{settings.SITE_URL}{path}"
 
 
 def admin_path(review_request: ReviewRequest) -> str:
@@ -219,7 +233,8 @@ def _reviewer_email(
         f"Hello {review_request.reviewer.name},\n\n"
         f"A friendly reminder: your medical review of “{title}” {when}.\n\n"
         f"{_note(review_request, 'The note that came with it')}"
-        f"You can open it in the admin under “My reviews”, or at:\n{admin_path(review_request)}\n\n"
+        "You can open it in the admin under “My reviews”, or at:\n"
+        f"{absolute(admin_path(review_request))}\n\n"
         f"{closing}\n\n"
         f"Thank you for your help,\n{settings.SITE_NAME}\n"
     )
@@ -246,7 +261,7 @@ def _overdue_email(
         f"{_note(review_request, 'The note sent with the request')}"
         "You may want to check in with them, or cancel the review and submit the article to "
         "another reviewer.\n\n"
-        f"Open the review in the admin:\n{admin_path(review_request)}\n\n"
+        f"Open the review in the admin:\n{absolute(admin_path(review_request))}\n\n"
         "You are receiving this because you are an editor or asked for this review. This is "
         "the only email about it being overdue.\n\n"
         f"{settings.SITE_NAME}\n"

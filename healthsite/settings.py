@@ -211,6 +211,15 @@ REVIEW_INTERVAL_MONTHS = env.int("HEALTHSITE_REVIEW_INTERVAL_MONTHS", default=12
 REVIEW_OVERDUE_GRACE_DAYS = env.int("HEALTHSITE_REVIEW_OVERDUE_GRACE_DAYS", default=30)
 # send_review_reminders emails the reviewer this many days before a review's due date.
 REVIEW_REMINDER_DAYS_BEFORE = env.int("HEALTHSITE_REVIEW_REMINDER_DAYS_BEFORE", default=7)
+# The site's public address, for links in emails sent by commands (no request to ask).
+SITE_URL = env.str("HEALTHSITE_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# DOI and PMID look-up in the citation forms: Crossref's works API and NCBI's E-utilities.
+CROSSREF_API_URL = env.str("HEALTHSITE_CROSSREF_API_URL", default="https://api.crossref.org")
+NCBI_EUTILS_URL = env.str(
+    "HEALTHSITE_NCBI_EUTILS_URL", default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+)
+CITATION_LOOKUP_TIMEOUT_SECONDS = env.float("HEALTHSITE_CITATION_LOOKUP_TIMEOUT", default=5)
 
 # Editorial quality checks (docs/quality-checks.md): the reading grade articles aim for,
 # and the age in years after which a citation is flagged to the reviewer as old.

@@ -23,3 +23,6 @@ SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Tests never reach the real Crossref or NCBI: look-up tests start a local server instead.
+CROSSREF_API_URL = "http://127.0.0.1:9/crossref"
+NCBI_EUTILS_URL = "http://127.0.0.1:9/eutils"

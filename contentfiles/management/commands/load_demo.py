@@ -1,11 +1,24 @@
+import datetime
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from articles.models import Article
 from contentfiles.importer import ContentImportError, import_content
 from reviewers.models import Reviewer
+
+# The demo's dates (reviews, next reviews, publication, access dates) are written as of this
+# day. load_demo moves them all by the days since, so on any day the demo shows what it showed
+# then: two articles overdue for review, two due within 30 days, one due within a week.
+DEMO_DATES_AS_OF = datetime.date(2026, 12, 3)
+FRONT_MATTER_DATE = re.compile(r"^(\s*(?:- )?\s*[a-z_]+: )(\d{4}-\d{2}-\d{2})(\s*)$", re.MULTILINE)
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "healthsite-demo"
@@ -42,13 +55,14 @@ class Command(BaseCommand):
         if if_empty and Article.objects.exists():
             self.stdout.write("The database already has articles; demo content not loaded.")
         else:
-            try:
-                report = import_content(
-                    directory=settings.BASE_DIR / "demo" / "content",
-                    stdout=self.stdout if verbosity > 1 else None,
-                )
-            except ContentImportError as error:
-                raise CommandError(str(error)) from error
+            with tempfile.TemporaryDirectory(prefix="healthsite-demo-") as copy:
+                directory = demo_content_as_of_today(Path(copy) / "content")
+                try:
+                    report = import_content(
+                        directory=directory, stdout=self.stdout if verbosity > 1 else None
+                    )
+                except ContentImportError as error:
+                    raise CommandError(str(error)) from error
             for line in report.lines():
                 self.stdout.write(line)
 
@@ -91,3 +105,25 @@ class Command(BaseCommand):
                 "Demo role accounts (same password): "
                 + ", ".join(f"{u} ({r})" for u, r, _ in DEMO_ROLE_ACCOUNTS)
             )
+
+
+def demo_content_as_of_today(copy: Path, *, today: datetime.date | None = None) -> Path:
+    """Copy the demo content to ``copy`` with every front-matter date moved by the days
+    between DEMO_DATES_AS_OF and today."""
+    shutil.copytree(settings.BASE_DIR / "demo" / "content", copy)
+    shift = (today or timezone.localdate()) - DEMO_DATES_AS_OF
+
+    def moved(match: re.Match) -> str:
+        day = datetime.date.fromisoformat(match[2]) + shift
+        return f"{match[1]}{day.isoformat()}{match[3]}"
+
+    for path in copy.rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        if not text.startswith("---"):
+            continue
+        end = text.find("\n---", 3)
+        if end == -1:
+            continue
+        front = FRONT_MATTER_DATE.sub(moved, text[:end])
+        path.write_text(front + text[end:], encoding="utf-8")
+    return copy
