@@ -87,9 +87,7 @@ def test_the_last_reviewer_is_reminded_a_week_before_the_article_is_due(
     )
 
 
-def test_on_the_day_and_once_overdue_each_reminder_is_sent_once(
-    editors, reviewer, run, mailoutbox
-):
+def test_on_the_day_and_once_overdue_each_reminder_is_sent_once(editors, reviewer, run, mailoutbox):
     article = due(TODAY + days(3), reviewer=reviewer)
 
     assert len(run()) == 1  # due soon
