@@ -1,6 +1,7 @@
 """Settings for healthsite, read from the environment (see README and .env.example)."""
 
 import datetime
+import hashlib
 from pathlib import Path
 
 import environ
@@ -96,6 +97,13 @@ DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 # handshake on PostgreSQL; on SQLite, registering Django's SQL functions).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # Each checkout gets its own test database, so two checkouts can run their suites on
+    # one server at once.
+    _checkout = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", f"test_{DATABASES['default']['NAME']}_{_checkout}"
+    )
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://healthsite")}
 # How long a public page may be served from the cache to anonymous readers (0: never).
