@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.citations import check_citation_markers
+from articles.review_schedule import next_review_due
 from articles.hero_images import refresh_hero_renditions
 from articles.models import (
     FAQ,
@@ -465,6 +466,8 @@ class _Reader:
                 self._exists(kind, data[name], prefix, name)
         if status == ArticleStatus.PUBLISHED:
             for name in (FILE_FIELD_NAMES.get(name, name) for name in PUBLISHED_REQUIRES):
+                if name == "next_review_due" and "reviewed_on" in data:
+                    continue  # derived from the review date and the interval when left out
                 if name not in data and f"{prefix}{name}" not in self.failed:
                     self.problems.append(f"{prefix}{name}: a published article needs this")
         reviewed_on, next_due = data.get("reviewed_on"), data.get("next_review_due")
@@ -568,6 +571,8 @@ class _Writer:
                 "category_id": categories[record.refs["category"]],
                 "reviewer_id": reviewers.get(record.refs.get("reviewer")),
             }
+            if values["next_review_due"] is None and values["last_reviewed_on"]:
+                values["next_review_due"] = _derived_review_due(record.slug, values)
             article, state = self._upsert(Article, record, values, "hero_image")
             self._renditions(refresh_hero_renditions, article.hero_image.storage, article=article)
             if sorted(article.tags.names()) != sorted(set(record.tags)):
@@ -725,3 +730,14 @@ def import_content(*, directory: Path, stdout=None) -> ImportReport:
     """
     plan = _Reader(Path(directory)).read()
     return _Writer(stdout).write(plan)
+
+
+def _derived_review_due(slug: str, values: dict) -> datetime.date:
+    """A file without next_review_due: the schedule's date from its review date (the
+    article's interval, else its category's, else the site's), as publication would set it."""
+    article = Article.objects.filter(slug=slug).first() or Article(slug=slug)
+    if article.last_reviewed_on != values["last_reviewed_on"]:
+        article.next_review_due_override = None  # a new review clears an editor's date
+    article.category_id = values["category_id"]
+    article.last_reviewed_on = values["last_reviewed_on"]
+    return next_review_due(article)

@@ -554,3 +554,51 @@ def test_a_huge_wrong_value_is_shown_cut_short_in_the_message(tmp_path):
     [problem] = raised.value.errors
     assert problem.startswith("categories/big.md: name: expected text, got ['xxx")
     assert len(problem) < 200
+
+
+# A file without next_review_due ----------------------------------------------------------------
+
+
+def test_a_published_article_without_a_next_review_date_gets_the_schedules(content, settings):
+    settings.REVIEW_INTERVAL_MONTHS = 18
+    write_article(content, next_review_due=None, reviewed_on=datetime.date(2025, 8, 31))
+
+    import_content(directory=content)
+
+    imported = Article.objects.get(slug="sleep-basics")
+    assert imported.next_review_due == datetime.date(2027, 2, 28)  # 18 months, at month's end
+    assert imported.next_review_due_override is None
+    assert imported.live_version.reviewed_on == datetime.date(2025, 8, 31)
+
+
+def test_the_derived_date_follows_the_category_interval(content):
+    CategoryFactory(slug="sleep", name="Sleep", review_interval_months=6)
+    (content / "categories/sleep.md").unlink()
+    write_article(content, next_review_due=None)
+
+    import_content(directory=content)
+
+    assert Article.objects.get(slug="sleep-basics").next_review_due == datetime.date(2026, 7, 3)
+
+
+def test_without_a_review_date_a_published_article_still_needs_both(content):
+    write_article(content, next_review_due=None, reviewed_on=None)
+
+    errors = import_errors(content)
+
+    assert "articles/sleep-basics.md: reviewed_on: a published article needs this" in errors
+    assert "articles/sleep-basics.md: next_review_due: a published article needs this" in errors
+
+
+def test_a_derived_date_is_exported_as_stored_and_the_round_trip_is_exact(content, tmp_path):
+    write_article(content, next_review_due=None)
+    import_content(directory=content)
+    first = content_snapshot()
+
+    export_content(directory=tmp_path / "out")
+    text = (tmp_path / "out/articles/sleep-basics.md").read_text()
+    assert "\nnext_review_due: 2027-01-03\n" in text
+    delete_all_articles()
+    import_content(directory=tmp_path / "out")
+
+    assert content_snapshot() == first
