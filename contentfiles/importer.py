@@ -19,7 +19,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.citations import check_citation_markers
-from articles.review_schedule import next_review_due
 from articles.hero_images import refresh_hero_renditions
 from articles.models import (
     FAQ,
@@ -33,6 +32,7 @@ from articles.models import (
     SourceType,
     VersionKind,
 )
+from articles.review_schedule import next_review_due
 from articles.versions import (
     content_snapshot,
     create_published_version,
