@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -28,6 +29,7 @@ from articles.models import (
 )
 from articles.related import refresh_related_articles
 from articles.review_schedule import next_review_due
+from articles.translations import refresh_translation_status
 
 # What a version holds of the working copy it was frozen from (besides its tags); a
 # "Reviewed, no changes" version copies them from the version before.
@@ -35,6 +37,8 @@ FROZEN_FIELDS = (
     "title",
     "summary",
     "author",
+    "language",
+    "source_version_id",
     "body_html",
     "outline",
     "sources",
@@ -79,13 +83,25 @@ def content_snapshot(article: Article, *, citations=None, faqs=None) -> dict:
         citations = article.citations.select_related("source")
     if faqs is None:
         faqs = article.faqs.all()
-    return {
+    snapshot = {
         "title": article.title,
         "summary": article.summary,
         "body": article.body,
         "citations": [citation_data(citation) for citation in citations],
         "faqs": [{"question": faq.question, "answer": faq.answer} for faq in faqs],
     }
+    # A translation's reviewer signs off on its language and on which version of the source
+    # it renders; an article in the default language that translates nothing has neither,
+    # so its fingerprint is what it always was.
+    if article.language != settings.LANGUAGE_CODE or article.translation_of_id:
+        snapshot["language"] = article.language
+    if article.translation_of_id:
+        source = article.translated_from
+        snapshot["translated_from"] = source and {
+            "version": source.number,
+            "content_fingerprint": source.content_fingerprint,
+        }
+    return snapshot
 
 
 def fingerprint(snapshot: dict) -> str:
@@ -174,6 +190,8 @@ def build_version(
         title=article.title,
         summary=article.summary,
         author=article.author,
+        language=article.language,
+        source_version_id=article.translated_from_id if article.translation_of_id else None,
         body_html=body.html,
         outline=[list(entry) for entry in body.outline],
         sources=[_source_entry(number, c) for number, c in enumerate(citations, start=1)],
@@ -310,6 +328,7 @@ def create_published_version(
             ]
         )  # fmt: skip
         refresh_related_articles(article=article)
+        refresh_translation_status(article=article)
         record_event(
             article=article,
             actor=published_by,

@@ -126,7 +126,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The languages articles are written in and readers' pages are offered in. The default
+# language keeps the unprefixed addresses; the others live under /<code>/ (website/urls.py).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -217,6 +221,9 @@ ARTICLES_PER_PAGE = 12
 REVIEW_INTERVAL_MONTHS = env.int("HEALTHSITE_REVIEW_INTERVAL_MONTHS", default=12)
 # Days past "Next review due" before the page tells readers the article is being reviewed.
 REVIEW_OVERDUE_GRACE_DAYS = env.int("HEALTHSITE_REVIEW_OVERDUE_GRACE_DAYS", default=30)
+# Days a translation may lag a newer version of its source before its page tells readers so
+# (and links to the source language's page). Editors see it at once.
+TRANSLATION_OUTDATED_GRACE_DAYS = env.int("HEALTHSITE_TRANSLATION_OUTDATED_GRACE_DAYS", default=30)
 # send_review_reminders emails the reviewer this many days before a review's due date.
 REVIEW_REMINDER_DAYS_BEFORE = env.int("HEALTHSITE_REVIEW_REMINDER_DAYS_BEFORE", default=7)
 # The site's public address, for links in emails sent by commands (no request to ask).

@@ -47,7 +47,7 @@ class ArticleSitemap(LastmodSitemap):
         return (
             Article.objects.published()
             .annotate(lastmod=F(LIVE_PUBLISHED_AT))
-            .only("slug", "live_slug")
+            .only("slug", "live_slug", "language")
             .order_by("pk")
         )
 

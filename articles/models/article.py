@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from taggit.managers import TaggableManager
 
 from articles.models.category import Category
@@ -98,6 +98,10 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-live_published_at", "-pk")
         )
 
+    def in_language(self, language):
+        """Articles written in the language (a code from settings.LANGUAGES)."""
+        return self.filter(language=language)
+
     def in_category(self, category):
         """Articles whose published version is in the category."""
         return self.filter(live_category=category)
@@ -189,6 +193,42 @@ class Article(models.Model):
     # through srcset; made by images.renditions.refresh_hero_renditions whenever the image changes.
     hero_renditions = models.JSONField(default=list, blank=True, editable=False)
     author = models.CharField(max_length=200, help_text="The byline: who wrote the article.")
+    language = models.CharField(
+        max_length=16,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language the article is written in; its page is offered in it.",
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name="translation of",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="translations",
+        limit_choices_to={"translation_of__isnull": True},
+        help_text=(
+            "For a translation: the article it translates (in another language). A "
+            "translation is reviewed and published on its own; readers can switch between "
+            "the two, and it is marked out of date when its source publishes newer content."
+        ),
+    )
+    translated_from = models.ForeignKey(
+        "PublishedVersion",
+        verbose_name="translated from version",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=(
+            "The published version of the source this translation follows (the source's "
+            "live version when left empty). After bringing the translation up to date, "
+            "choose the source's newest version: the reviewer signs off on that too."
+        ),
+    )
+    # When the source first published content that the live translation does not follow;
+    # None while it is up to date (articles.translations.refresh_translation_status).
+    source_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     status = models.CharField(
         max_length=16, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
     )
@@ -314,6 +354,10 @@ class Article(models.Model):
             ),
             models.Index(fields=["status", "-live_published_at", "-id"], name="article_latest_idx"),
             models.Index(fields=["next_review_due"], name="article_review_due_idx"),
+            models.Index(
+                fields=["language", "status", "-live_published_at", "-id"],
+                name="article_language_latest_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -335,15 +379,45 @@ class Article(models.Model):
                 name="article_next_review_after_last",
             ),
             review_interval_constraint("article_review_interval_range"),
+            # One translation per language per source; that the source is in another
+            # language and not itself a translation is checked by clean() (it spans rows).
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                name="article_one_translation_per_language",
+                violation_error_message="This article already has a translation in that language.",
+            ),
+            models.CheckConstraint(
+                condition=Q(translation_of__isnull=False) | Q(translated_from__isnull=True),
+                name="article_translated_from_needs_source",
+            ),
         ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
-        """The address readers know: the published one, or the working copy's before the
-        first publication."""
-        return reverse("website:article", kwargs={"slug": self.live_slug or self.slug})
+        """The address readers know, in the article's language: the published one, or the
+        working copy's before the first publication."""
+        with translation.override(self.language):
+            return reverse("website:article", kwargs={"slug": self.live_slug or self.slug})
+
+    @property
+    def is_translation(self) -> bool:
+        return self.translation_of_id is not None
+
+    @property
+    def translation_is_out_of_date(self) -> bool:
+        """Its source has published content this translation's live version does not follow."""
+        return self.source_changed_at is not None
+
+    @property
+    def shows_outdated_translation_notice(self) -> bool:
+        """Out of date for longer than the grace period: the page tells readers so."""
+        return self.source_changed_at is not None and (
+            timezone.localdate(self.source_changed_at)
+            + datetime.timedelta(days=settings.TRANSLATION_OUTDATED_GRACE_DAYS)
+            < timezone.localdate()
+        )
 
     @property
     def is_published(self):
@@ -401,6 +475,7 @@ class Article(models.Model):
                     f"“{self.slug}” is the address of the published article “{holder}”. "
                     "Choose another address."
                 )
+        errors.update(self._translation_errors())
         if self.hero_image and not self.hero_alt.strip():
             errors["hero_alt"] = (
                 "Describe the hero image for readers who cannot see it, or remove the image."
@@ -430,3 +505,37 @@ class Article(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def _translation_errors(self) -> dict:
+        """A translation's source is another article, in another language, that is not itself
+        a translation; it follows one of its source's published versions."""
+        source = self.translation_of
+        if source is None:
+            if self.translated_from_id is not None:
+                return {"translated_from": "Only a translation follows a source's version."}
+            return {}
+        if self.pk and source.pk == self.pk:
+            return {"translation_of": "An article cannot be a translation of itself."}
+        if source.translation_of_id is not None:
+            return {
+                "translation_of": f"“{source}” is itself a translation (of "
+                f"“{source.translation_of}”): choose the original article instead."
+            }
+        if source.language == self.language:
+            return {
+                "translation_of": f"“{source}” is in {source.get_language_display()} too; a "
+                "translation is in another language. Change this article's language."
+            }
+        if self.pk and self.translations.exists():
+            return {
+                "translation_of": "Other articles are translations of this one, so it cannot "
+                "be a translation itself."
+            }
+        if self.translated_from_id is None:
+            self.translated_from_id = source.live_version_id
+        elif self.translated_from.article_id != source.pk:
+            return {
+                "translated_from": f"Choose a published version of “{source}”, the article "
+                "this one translates."
+            }
+        return {}

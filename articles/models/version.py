@@ -3,7 +3,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from taggit.models import Tag
 
 from articles.models.article import VERSION_CONTENT_FIELDS, Article
@@ -33,6 +33,15 @@ class PublishedVersion(models.Model):
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=300)
     author = models.CharField(max_length=200)
+    language = models.CharField(max_length=16, default=settings.LANGUAGE_CODE)
+    # For a translation's version: the source's published version it was translated from.
+    source_version = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="translated_versions",
+    )
     # What readers see besides the reviewed content (Article's PRESENTATION_FIELDS), as it
     # was at publication: the page's address, topic, tags, hero image and sample notice.
     slug = models.SlugField(max_length=200)
@@ -91,7 +100,8 @@ class PublishedVersion(models.Model):
         return f"{self.article} v{self.number} ({self.published_at:%Y-%m-%d})"
 
     def get_absolute_url(self):
-        return reverse("website:article", kwargs={"slug": self.slug})
+        with translation.override(self.language):
+            return reverse("website:article", kwargs={"slug": self.slug})
 
 
 class ArticleAddress(models.Model):

@@ -19,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 from articles.audit import record_edit
 from articles.citations import check_citation_markers
 from articles.hero_images import refresh_hero_renditions
-from articles.models import FAQ, Article, Citation
+from articles.models import FAQ, Article, Citation, PublishedVersion
 from articles.review_schedule import (
     REVIEW_DUE_SOON_DAYS,
     review_due_within,
@@ -141,6 +141,19 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["seen_edit_version"].initial = self.instance.edit_version
+        if "translated_from" in self.fields:
+            # Only the versions of the article this one translates (as submitted, or saved).
+            source = self.data.get("translation_of") or self.instance.translation_of_id
+            field = self.fields["translated_from"]
+            field.queryset = (
+                PublishedVersion.objects.history().filter(article_id=source)
+                if str(source or "").isdigit()
+                else PublishedVersion.objects.none()
+            )
+            field.label_from_instance = lambda version: (
+                f"Version {version.number}, published {date_format(version.published_at, 'j M Y')}"
+                f": {version.change_summary}"
+            )
 
     def clean(self):
         cleaned_data = super().clean()
@@ -180,12 +193,12 @@ class ArticleAdmin(ListedLookupsOnly, admin.ModelAdmin):
     list_display = ["title", "category", "status_and_review", "reviewer_name",
                     "last_reviewed_on", "next_review", "broken_links", "updated_on",
                     "helpful_share"]  # fmt: skip
-    list_filter = ["status", "category", "reviewer", ReviewDueFilter, BrokenLinksFilter,
-                   "is_sample"]  # fmt: skip
+    list_filter = ["status", "language", "category", "reviewer", ReviewDueFilter,
+                   BrokenLinksFilter, "is_sample"]  # fmt: skip
     list_select_related = ["category", "reviewer", "live_version"]
     search_fields = ["title", "slug", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["category"]
+    autocomplete_fields = ["category", "translation_of"]
     date_hierarchy = "published_at"
     inlines = [CitationInline, FAQInline]
     form = ArticleAdminForm
@@ -214,6 +227,10 @@ class ArticleAdmin(ListedLookupsOnly, admin.ModelAdmin):
                     "seen_edit_version",
                 ]  # fmt: skip
             },
+        ),
+        (
+            "Language and translation",
+            {"fields": ["language", "translation_of", "translated_from"]},
         ),
         ("Hero image", {"fields": ["hero_image", "hero_preview", "hero_alt", "hero_credit"]}),
         (

@@ -73,6 +73,7 @@ def article_post(*, citations=(), faqs=(), **overrides):
         "tags": "back, pain relief",
         "summary": "Most back pain gets better within a few weeks.",
         "author": "Sam Writer",
+        "language": "en",
         "body": "## Overview\n\nMost back pain gets better.",
         "hero_alt": "",
         "hero_credit": "",

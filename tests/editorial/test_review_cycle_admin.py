@@ -71,6 +71,7 @@ def test_writer_reviewer_editor_cycle(client, people, monkeypatch):
         "tags": "back",
         "summary": "Most back pain gets better on its own.",
         "author": "Wendy Writer",
+        "language": "en",
         "body": FIRST_BODY,
         "hero_alt": "",
         "hero_credit": "",

@@ -31,7 +31,17 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Shown to readers and covered by the medical sign-off (the content fingerprint).
-REVIEWED = {"title", "summary", "body", "citations", "faqs"}
+# A translation's language and the source version it follows are in its snapshot too.
+REVIEWED = {
+    "title",
+    "summary",
+    "body",
+    "citations",
+    "faqs",
+    "language",
+    "translation_of",
+    "translated_from",
+}
 # Shown to readers, frozen into each published version (articles.PRESENTATION_FIELDS).
 FROZEN = set(PRESENTATION_FIELDS)
 # Shown to readers, but set only by the review workflow and the schedule (editors), never
@@ -59,6 +69,9 @@ DERIVED = {
     "content_fingerprint",
     "presentation_fingerprint",
     "related_article_ids",
+    # Whether a translation lags its source (articles/translations.py), and its translations.
+    "source_changed_at",
+    "translations",
 }
 # Never shown to readers.
 INTERNAL = {
