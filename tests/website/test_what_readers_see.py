@@ -88,6 +88,7 @@ INTERNAL = {
     "events",
     "review_requests",
     "sign_offs",
+    "review_reminders",
     "feedback",
     "old_addresses",
 }
