@@ -4,6 +4,16 @@ Editors write Markdown with inline citation markers, ``[^key]``. Raw HTML typed 
 editor is shown as text, never interpreted, and the rendered HTML is then sanitised with
 nh3, so no script, event handler or ``javascript:`` URL can reach a reader, whatever was
 typed. Each marker becomes a "Trusted Source" disclosure control naming its source.
+
+Health callouts are fenced containers (mdit-py-plugins' container plugin)::
+
+    ::: emergency Call your emergency number now if you have:
+    - chest pain that spreads to your arm
+    :::
+
+``emergency`` (immediate action), ``urgent`` (urgent advice) and ``info`` (good to know);
+the text after the name is the callout's heading (each kind has a default). A callout is a
+``<section>`` labelled by its own heading, one level below the heading it follows.
 """
 
 import logging
@@ -12,27 +22,33 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import nh3
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from mdit_py_plugins.container import container_plugin
 
 logger = logging.getLogger(__name__)
 
 CITATION_MARKER = re.compile(r"\[\^([^\]\s]+)\]")
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "button", "code", "del", "em", "h2", "h3", "h4",
-    "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup",
-    "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "a", "abbr", "b", "blockquote", "br", "button", "code", "del", "div", "em", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "section", "span", "strong", "sub",
+    "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class"},
     "abbr": {"title"},
     "button": {"type", "class", "aria-expanded", "aria-controls"},
-    "h2": {"id"},
-    "h3": {"id"},
+    "h2": {"id", "class"},
+    "h3": {"id", "class"},
+    "h4": {"id", "class"},
+    "h5": {"id", "class"},
+    "h6": {"id", "class"},
     "ol": {"start"},
+    "div": {"class"},
+    "section": {"class", "aria-labelledby"},
     "span": {"class", "id", "hidden"},
     "td": {"class"},
     "th": {"class", "scope"},
@@ -124,6 +140,7 @@ def _heading_tag(tag: str, env) -> str:
 def _render_heading_open(renderer, tokens, idx, options, env):
     token = tokens[idx]
     token.tag = _heading_tag(token.tag, env)
+    env["last_heading_level"] = int(token.tag[1])
     if token.tag in ("h2", "h3"):
         inline = tokens[idx + 1]
         text = "".join(
@@ -176,6 +193,55 @@ def _render_table_cell_open(renderer, tokens, idx, options, env):
     return renderer.renderToken(tokens, idx, options, env)
 
 
+@dataclass(frozen=True)
+class CalloutKind:
+    name: str
+    label: str  # said first in the heading, so it does not rest on colour alone
+    default_heading: str
+
+
+CALLOUT_KINDS = {
+    kind.name: kind
+    for kind in [
+        CalloutKind("emergency", "Immediate action required", "Call your emergency number now"),
+        CalloutKind("urgent", "Urgent advice", "Get medical help soon"),
+        CalloutKind("info", "Good to know", ""),
+    ]
+}
+CALLOUT_LINE = re.compile(r"^(\S+)\s*(.*)$")
+
+
+def _callout_renderer(kind: CalloutKind):
+    def render(renderer, tokens, idx, options, env):
+        token = tokens[idx]
+        if token.nesting == -1:
+            return "</div></section>\n"
+        env["callouts"] = env.get("callouts", 0) + 1
+        heading_id = f"{env.get('id_prefix', 'ts')}-callout-{env['callouts']}"
+        match = CALLOUT_LINE.match(token.info.strip())
+        heading = (match.group(2) if match else "").strip() or kind.default_heading
+        # One level below the heading it follows; before any, the level the text starts at.
+        last = env.get("last_heading_level")
+        level = min(last + 1 if last else env.get("top_heading_level", 2), 6)
+        label = f"{kind.label}:" if heading else kind.label
+        heading_html = f" {escape(heading)}" if heading else ""
+        return (
+            f'<section class="callout callout-{kind.name}" aria-labelledby="{heading_id}">'
+            f'<h{level} class="callout-heading" id="{heading_id}">'
+            f'<span class="callout-kind">{escape(label)}</span>{heading_html}</h{level}>'
+            '<div class="callout-body">\n'
+        )
+
+    return render
+
+
+def _callout_validator(name: str):
+    def validate(params: str, *args) -> bool:
+        return params.strip().split(" ", 1)[0] == name
+
+    return validate
+
+
 def _build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
@@ -185,6 +251,10 @@ def _build_parser() -> MarkdownIt:
     md.add_render_rule("heading_close", _render_heading_close)
     md.add_render_rule("th_open", _render_table_cell_open)
     md.add_render_rule("td_open", _render_table_cell_open)
+    for kind in CALLOUT_KINDS.values():
+        container_plugin(
+            md, kind.name, validate=_callout_validator(kind.name), render=_callout_renderer(kind)
+        )
     return md
 
 

@@ -1,9 +1,9 @@
 """A small, realistic public site for the page audits: HTML validity and browser tests.
 
 One published article with everything an article page can show (hero image, table of
-contents, Trusted Source citations with DOI and PMID, FAQs, tags, article history), a
-second article in the same topic (listings, "Related articles", pagination), and the
-reviewer with a photo.
+contents, Trusted Source citations with DOI and PMID, health callouts, FAQs, tags, article
+history), a second article in the same topic (listings, "Related articles", pagination),
+and the reviewer with a photo.
 """
 
 import datetime
@@ -47,10 +47,21 @@ Keep as active as you can: gentle movement helps recovery more than bed rest.[^l
 
 > Stay active and continue your normal activities as far as you can.
 
+::: info
+Most people feel better within six weeks, even without treatment.
+:::
+
 ## When to get help
 
+::: urgent See a doctor soon if:
+- the pain has not improved after a few weeks of self-care
+- it stops you doing your normal activities
+:::
+
+::: emergency
 Get urgent help if the pain comes with numbness around the buttocks or loss of
 bladder control.[^nhs]
+:::
 """
 
 

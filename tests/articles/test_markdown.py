@@ -150,6 +150,13 @@ HOSTILE = {
     "html-in-heading": "## <img src=x onerror=alert(1)>",
     "html-in-table": "| a |\n|---|\n| <b onclick=x>b</b> |",
     "html-in-citation-key": "[^<script>alert(1)</script>]",
+    "html-in-callout-heading": (
+        "::: urgent <img src=x onerror=alert(1)> <script>x</script>\nSee a doctor.\n:::"
+    ),
+    "html-in-callout": (
+        "::: emergency\n<iframe src=javascript:alert(1)></iframe>\n[x](javascript:alert(1))\n:::"
+    ),
+    "callout-heading-quotes": '::: info "><script>alert(1)</script>\nText\n:::',
 }
 
 
@@ -414,3 +421,62 @@ def test_editor_headings_never_take_an_id_the_page_uses(heading):
     ((anchor, _),) = rendered.outline
     assert anchor == f"section-{slugify(heading)}"
     assert f'id="{anchor}"' in rendered.html
+
+
+# --- Health callouts ---
+
+
+def test_each_callout_is_a_region_labelled_by_its_own_heading():
+    rendered = render_markdown(
+        "## When to get help\n\n"
+        "::: emergency Call your emergency number now if you have:\n"
+        "- chest pain that spreads to your arm\n"
+        ":::\n\n"
+        "::: urgent\nAsk for an urgent appointment.\n:::\n\n"
+        "::: info Worth knowing\nMost people recover.\n:::"
+    )
+
+    tree = parse(rendered.html)
+    sections = tree.find_all("section")
+    assert [s.attrs["class"] for s in sections] == [
+        "callout callout-emergency",
+        "callout callout-urgent",
+        "callout callout-info",
+    ]
+    headings = [tree.by_id(s.attrs["aria-labelledby"]) for s in sections]
+    assert [h.tag for h in headings] == ["h3", "h3", "h3"]  # one below the section's h2
+    assert [h.text for h in headings] == [
+        "Immediate action required: Call your emergency number now if you have:",
+        "Urgent advice: Get medical help soon",
+        "Good to know: Worth knowing",
+    ]
+    assert [li.text for li in sections[0].find_all("li")] == ["chest pain that spreads to your arm"]
+    assert rendered.outline == [("when-to-get-help", "When to get help")]
+
+
+def test_a_callout_before_any_heading_starts_at_the_texts_top_level():
+    body = parse(render_markdown("::: info\nText\n:::").html)
+    answer = parse(
+        render_markdown("::: info\nText\n:::", id_prefix="faq1", top_heading_level=4).html
+    )
+
+    assert [h.tag for h in body.find_all("h2")] == ["h2"]
+    (heading,) = answer.find_all("h4")
+    assert heading.attrs["id"] == "faq1-callout-1"
+
+
+def test_callouts_cite_and_nest_markdown():
+    rendered = render_markdown(
+        "::: emergency\nCall now.[^nhs] **Do not drive yourself.**\n:::", citations={"nhs": cited()}
+    )
+
+    tree = parse(rendered.html)
+    (section,) = tree.find_all("section")
+    assert section.find_all("button") and section.find_all("strong")
+
+
+def test_an_unknown_callout_kind_stays_text():
+    rendered = render_markdown("::: warning\nCareful.\n:::")
+
+    assert not parse(rendered.html).find_all("section")
+    assert "::: warning" in rendered.html

@@ -602,3 +602,22 @@ def test_a_derived_date_is_exported_as_stored_and_the_round_trip_is_exact(conten
     import_content(directory=tmp_path / "out")
 
     assert content_snapshot() == first
+
+
+def test_health_callouts_are_carried_through_import_and_export(content, tmp_path):
+    body = (
+        "## When to get help\n\n"
+        "::: emergency Call your emergency number now if:\n"
+        "- you cannot feel your legs[^nhs-sleep]\n"
+        ":::\n\n"
+        "::: info\nMost people recover.[^walker-2017]\n:::"
+    )
+    write_article(content, body=body)
+    import_content(directory=content)
+    article = Article.objects.get(slug="sleep-basics")
+    assert article.body == body
+    assert 'class="callout callout-emergency"' in article.live_version.body_html
+
+    export_content(directory=tmp_path / "out")
+
+    assert (tmp_path / "out/articles/sleep-basics.md").read_text().endswith(f"---\n{body}\n")
