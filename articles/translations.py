@@ -75,6 +75,16 @@ def language_versions(article: Article) -> list[Article]:
     )
 
 
+def language_version_ids(article: Article) -> list[int]:
+    """The primary keys of the article's other language versions (any status)."""
+    root_id = article.translation_of_id or article.pk
+    return list(
+        Article.objects.filter(Q(pk=root_id) | Q(translation_of_id=root_id))
+        .exclude(pk=article.pk)
+        .values_list("pk", flat=True)
+    )
+
+
 def out_of_date_counts() -> dict[str, int]:
     """Published translations that are out of date, by language (one query)."""
     rows = (

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from articles.models import Article, Category
@@ -42,6 +43,7 @@ class Dashboard:
     overall: Share
     by_category: list[Share]
     workload: list[Workload]
+    translations_out_of_date: list[tuple[str, str, int]]  # (code, language, count)
     overdue_articles: list[Article]
     due_soon_articles: list[Article]
 
@@ -99,6 +101,13 @@ def review_dashboard(
     )
     if reviewer:
         reviewers = reviewers.filter(pk=reviewer.pk)
+    behind = (
+        articles.filter(translation_of__isnull=False, source_changed_at__isnull=False)
+        .values("language")
+        .annotate(count=Count("pk"))
+        .order_by("language")
+    )
+    language_names = dict(settings.LANGUAGES)
     listed = articles.select_related("category", "reviewer").order_by("next_review_due", "pk")
     return Dashboard(
         today=today,
@@ -113,6 +122,10 @@ def review_dashboard(
         ),
         by_category=[Share(c.name, c.published, c.within) for c in categories],
         workload=[Workload(r, r.open_reviews) for r in reviewers],
+        translations_out_of_date=[
+            (row["language"], language_names.get(row["language"], row["language"]), row["count"])
+            for row in behind
+        ],
         overdue_articles=list(listed.filter(overdue)[:25]),
         due_soon_articles=list(listed.filter(due_soon)[:25]),
     )

@@ -20,6 +20,7 @@ from taggit.models import Tag, TaggedItem
 from articles.models import Article, Category, PublishedVersion
 from articles.related import articles_showing_card_of
 from articles.signals import live_articles_changed
+from articles.translations import language_version_ids
 from reviewers.models import Reviewer
 from website.page_cache import invalidate_public_pages
 
@@ -47,10 +48,11 @@ def refresh(article_ids=None) -> None:
 
 def article_changed(sender, instance, **kwargs):
     # A draft's edits reach no public page; a live article's image, category, tags,
-    # schedule or status do, on its own page and on the pages showing its card.
+    # schedule or status do, on its own page, on the pages showing its card, and on its
+    # other language versions' pages (their alternates, language switcher and notice).
     if instance.live_version_id:
         showing_its_card = articles_showing_card_of(instance.pk).values_list("pk", flat=True)
-        refresh([instance.pk, *showing_its_card])
+        refresh([instance.pk, *showing_its_card, *language_version_ids(instance)])
 
 
 def version_changed(sender, **kwargs):

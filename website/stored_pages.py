@@ -30,6 +30,7 @@ from django.utils.safestring import mark_safe
 
 from articles.models import Article, PublishedVersion
 from articles.related import related_articles
+from articles.translations import language_versions
 from articles.versions import tags_of
 from website import context_processors, structured_data
 from website.page_meta import article_meta
@@ -37,6 +38,9 @@ from website.page_meta import article_meta
 # Absolute URLs in a stored page start with this; each request puts its own origin in.
 ORIGIN = "https://stored-page.invalid"
 REVIEW_NOTICE = "<!--review-notice-->"
+# A translation's page is stored with its out-of-date notice between these; each request
+# keeps it only once the translation has lagged its source past the grace period.
+TRANSLATION_NOTICE = ("<!--translation-notice-->", "<!--/translation-notice-->")
 COPYRIGHT_YEAR = "<!--year-->"
 
 # What a stored page is rendered from, besides the data: the project's templates, static
@@ -115,10 +119,17 @@ def render_page(
     page_meta = article_meta(
         stand_in, article=article, version=version, tags=tags, is_preview=is_preview
     )
+    versions = language_versions(article) if not is_preview else []
+    source = next((other for other in versions if other.pk == article.translation_of_id), None)
     markers = {  # constants
         "review_notice": mark_safe(REVIEW_NOTICE),  # noqa: S308
         "copyright_year": mark_safe(COPYRIGHT_YEAR),  # noqa: S308
     }
+    if source is not None:
+        notice = render_to_string("website/includes/translation_notice.html", {"source": source})
+        markers["translation_notice"] = mark_safe(  # noqa: S308 (rendered just above)
+            TRANSLATION_NOTICE[0] + notice + TRANSLATION_NOTICE[1]
+        )
     return render_to_string(
         "website/article_detail.html",
         {
@@ -161,6 +172,7 @@ STORED_PAGE_FIELDS = (
     "status",
     "published_at",
     "next_review_due",
+    "source_changed_at",
     "live_version__rendered_page",
     "live_version__rendered_with",
 )
@@ -228,6 +240,10 @@ def page_for_request(request, article, page: str, *, is_preview: bool = False) -
     notice = ""
     if not is_preview and article.is_being_rereviewed:
         notice = render_to_string("website/includes/review_notice.html")
+    start, end = TRANSLATION_NOTICE
+    if start in page and (is_preview or not article.shows_outdated_translation_notice):
+        before, _, rest = page.partition(start)
+        page = before + rest.partition(end)[2]
     page = page.replace(ORIGIN, f"{request.scheme}://{request.get_host()}")
     page = page.replace(REVIEW_NOTICE, notice, 1)
     return page.replace(COPYRIGHT_YEAR, str(timezone.localdate().year), 1)

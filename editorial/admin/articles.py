@@ -5,6 +5,7 @@ from datetime import timedelta
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -45,6 +46,7 @@ from editorial.forms import SubmitForReviewForm
 from editorial.models import ReviewStatus
 from editorial.quality import quality_report
 from editorial.review_state import ReviewState, current_approval, review_state, with_review_state
+from editorial.translation_status import translation_status
 from feedback.summary import (
     helpful_share,
     may_read_feedback,
@@ -129,6 +131,28 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TranslationFilter(admin.SimpleListFilter):
+    title = "translation"
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("out_of_date", "Out of date with its source"),
+            ("up_to_date", "Up to date with its source"),
+            ("none", "Not a translation"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "out_of_date":
+            return queryset.filter(translation_of__isnull=False, source_changed_at__isnull=False)
+        if value == "up_to_date":
+            return queryset.filter(translation_of__isnull=False, source_changed_at__isnull=True)
+        if value == "none":
+            return queryset.filter(translation_of__isnull=True)
+        return queryset
+
+
 class ArticleAdminForm(forms.ModelForm):
     """Refuses to overwrite changes someone else saved after this form was opened."""
 
@@ -193,8 +217,8 @@ class ArticleAdmin(ListedLookupsOnly, admin.ModelAdmin):
     list_display = ["title", "category", "status_and_review", "reviewer_name",
                     "last_reviewed_on", "next_review", "broken_links", "updated_on",
                     "helpful_share"]  # fmt: skip
-    list_filter = ["status", "language", "category", "reviewer", ReviewDueFilter,
-                   BrokenLinksFilter, "is_sample"]  # fmt: skip
+    list_filter = ["status", "language", TranslationFilter, "category", "reviewer",
+                   ReviewDueFilter, BrokenLinksFilter, "is_sample"]  # fmt: skip
     list_select_related = ["category", "reviewer", "live_version"]
     search_fields = ["title", "slug", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -423,7 +447,11 @@ class ArticleAdmin(ListedLookupsOnly, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
         if article is not None:
-            extra_context = {**(extra_context or {}), "workflow": self._workflow(request, article)}
+            extra_context = {
+                **(extra_context or {}),
+                "workflow": self._workflow(request, article),
+                "grace_days": settings.TRANSLATION_OUTDATED_GRACE_DAYS,
+            }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _workflow(self, request, article):
@@ -435,6 +463,10 @@ class ArticleAdmin(ListedLookupsOnly, admin.ModelAdmin):
             "versions": article.versions.history(),
             "sign_offs": article.sign_offs.select_related("reviewer", "decided_by"),
             "events": article.events.select_related("actor")[:50],
+            "translation": translation_status(article),
+            "translations": article.translations.order_by("language").only(
+                "title", "language", "source_changed_at", "status"
+            ),
             "can_submit": request.user.has_perm("articles.submit_article"),
             "can_publish": request.user.has_perm("articles.publish_article"),
         }

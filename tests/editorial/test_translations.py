@@ -232,3 +232,53 @@ def test_language_versions_link_a_source_and_its_published_translations(editor):
     assert language_versions(translation) == [source]
     Article.objects.filter(pk=source.pk).update(status=ArticleStatus.UNPUBLISHED)
     assert language_versions(translation) == []
+
+
+# What editors and readers see of an out-of-date translation -------------------------------
+
+
+@pytest.fixture
+def behind(editor):
+    """A published Spanish translation whose source has since published a new summary."""
+    source = cited_article(title="How much sleep", slug="sleep")
+    translation = spanish_draft(source, slug="dormir")
+    approve(translation, reviewer_with_account(), by=editor)
+    publish(article=translation, user=editor)
+    edit(source, summary="Adults need seven to nine hours.")
+    approve(source, reviewer_with_account(), by=editor)
+    publish(article=source, user=editor)
+    translation.refresh_from_db()
+    return translation
+
+
+def test_the_admin_marks_an_out_of_date_translation_with_the_sources_changes(admin_client, behind):
+    response = admin_client.get(f"/admin/articles/article/{behind.pk}/change/")
+    page = response.content.decode()
+    assert "Translation out of date" in page
+    assert "Adults need seven to nine hours." in page  # the source's diff since then
+    assert "diff__line--added" in page
+
+    source_page = admin_client.get(f"/admin/articles/article/{behind.translation_of_id}/change/")
+    assert "out of date</strong>" in source_page.content.decode()
+
+    listed = admin_client.get("/admin/articles/article/?translation=out_of_date")
+    assert [a.pk for a in listed.context["cl"].result_list] == [behind.pk]
+
+
+def test_the_dashboard_counts_out_of_date_translations_per_language(admin_client, behind):
+    response = admin_client.get("/admin/editorial/reviewrequest/dashboard/")
+    assert response.context["dashboard"].translations_out_of_date == [("es", "Español", 1)]
+    assert "Español: 1 out of date" in response.content.decode()
+
+
+def test_readers_see_the_notice_only_after_the_grace_period(client, behind, settings):
+    settings.TRANSLATION_OUTDATED_GRACE_DAYS = 30
+    url = behind.get_absolute_url()
+    assert "translation-notice" not in client.get(url).content.decode()
+
+    Article.objects.filter(pk=behind.pk).update(
+        source_changed_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    page = client.get(url).content.decode()  # the same stored page, with the notice kept
+    assert 'class="translation-notice"' in page
+    assert f'href="{behind.translation_of.get_absolute_url()}" hreflang="en"' in page
