@@ -91,7 +91,6 @@ INTERNAL = {
     "review_reminders",
     "feedback",
     "old_addresses",
-    "review_reminders",
 }
 
 # What a writer changes in the admin, and what readers would see if it leaked.
