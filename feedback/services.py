@@ -1,12 +1,15 @@
 """Recording readers' answers to "Was this helpful?", with per-client hourly limits."""
 
+import datetime
+
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from articles.models import Article
 from feedback.models import Feedback
+from healthsite import cache
 
 FEEDBACK_RATE_WINDOW_SECONDS = 60 * 60
 
@@ -36,6 +39,17 @@ def _count_attempt(key: str) -> int:
     return 1
 
 
+def _count_stored(client: str, article: Article) -> tuple[int, int]:
+    """Without the cache's counters: this attempt plus the answers the client's address had
+    stored in the last hour, on this article and in all. Refused attempts are not counted,
+    but a flood still stops at the same limits, and readers can still answer."""
+    recent = Feedback.objects.filter(
+        client_hash=client,
+        created_at__gte=timezone.now() - datetime.timedelta(seconds=FEEDBACK_RATE_WINDOW_SECONDS),
+    )
+    return recent.filter(article=article).count() + 1, recent.count() + 1
+
+
 def record_feedback(
     *, article: Article, helpful: bool, comment: str = "", client_address: str | None
 ) -> Feedback:
@@ -43,7 +57,8 @@ def record_feedback(
 
     One client (by address; only its hash is stored, see ``client_hash``) may send at most
     FEEDBACK_RATE_PER_ARTICLE answers on one article and FEEDBACK_RATE_PER_HOUR in all in an
-    hour; every attempt counts. Raises ValidationError for an unpublished article or an
+    hour; every attempt counts (while the cache is down, every stored answer: see
+    ``_count_stored``). Raises ValidationError for an unpublished article or an
     invalid answer, and FeedbackRateLimited over a limit; in both cases nothing is stored.
     """
     if not article.is_published:
@@ -57,8 +72,11 @@ def record_feedback(
         client_hash=client,
     )
     feedback.full_clean(exclude=["article", "version"])
-    on_article = _count_attempt(f"feedback-rate:{client}:article:{article.pk}")
-    overall = _count_attempt(f"feedback-rate:{client}:all")
+    try:
+        on_article = _count_attempt(f"feedback-rate:{client}:article:{article.pk}")
+        overall = _count_attempt(f"feedback-rate:{client}:all")
+    except cache.CacheUnavailable:
+        on_article, overall = _count_stored(client, article)
     if on_article > settings.FEEDBACK_RATE_PER_ARTICLE:
         raise FeedbackRateLimited(
             "You have already sent feedback on this article several times in the last hour. "

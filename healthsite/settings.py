@@ -8,10 +8,13 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# The site's own files when nothing else is configured: the SQLite database, the file cache,
+# uploaded media.
+VAR_DIR = Path(env.str("HEALTHSITE_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
@@ -88,7 +91,7 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "healthsite.wsgi.application"
 
-VAR_DIR.mkdir(exist_ok=True)
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
@@ -104,11 +107,37 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {}).setdefault(
         "NAME", f"test_{DATABASES['default']['NAME']}_{_checkout}"
     )
+# While the database does not answer, pages not in the cache get the 503 page, asking
+# clients to come back after this many seconds.
+DATABASE_RETRY_AFTER_SECONDS = env.int("HEALTHSITE_DATABASE_RETRY_AFTER_SECONDS", default=30)
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://healthsite")}
+# The cache every process of the site shares: page copies, the feedback limits' counters.
+# Without CACHE_URL, files under var/cache (shared by gunicorn's workers and cron on one
+# machine); several app servers need Redis: CACHE_URL=redis://HOST:6379/1.
+if "CACHE_URL" in env:
+    CACHES = {"default": env.cache("CACHE_URL")}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+# How long a request waits for the cache before going on without it, and how long a process
+# then leaves a failed cache alone before trying it again (healthsite/cache.py).
+CACHE_TIMEOUT_SECONDS = env.float("HEALTHSITE_CACHE_TIMEOUT_SECONDS", default=0.25)
+CACHE_RETRY_SECONDS = env.float("HEALTHSITE_CACHE_RETRY_SECONDS", default=2)
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", CACHE_TIMEOUT_SECONDS)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", CACHE_TIMEOUT_SECONDS)
 # How long a public page may be served from the cache to anonymous readers (0: never).
-# Changes readers could see invalidate it at once (articles/caching.py).
+# Changes readers could see invalidate it at once (website/page_cache.py).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("HEALTHSITE_PAGE_CACHE_SECONDS", default=3600)
+# How often each process compares the cache's page generation with the one of record in the
+# database, which catches a change whose refresh the cache missed (website/page_cache.py).
+PAGE_CACHE_CHECK_SECONDS = env.float("HEALTHSITE_PAGE_CACHE_CHECK_SECONDS", default=10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -6,6 +6,9 @@ from django.views.generic import RedirectView
 
 from healthsite.views import healthz
 
+# A database outage gets the 503 page, any other error the 500 page (healthsite/views.py).
+handler500 = "healthsite.views.server_error"
+
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 # The article list needs the width; the home page and breadcrumbs lead everywhere the
 # sidebar did.

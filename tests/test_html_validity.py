@@ -61,6 +61,7 @@ def test_every_public_page_is_valid_html(client, settings, tmp_path, capsys):
     assert not_found.status_code == 404
     pages["404"] = not_found.content
     pages["500"] = render_to_string("500.html").encode()
+    pages["503"] = render_to_string("503.html").encode()
 
     files = []
     for name, content in pages.items():

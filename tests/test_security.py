@@ -39,7 +39,7 @@ def documented_production_env(tmp_path):
         DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
         DJANGO_SECURE_HSTS_PRELOAD="1",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        CACHE_URL="locmemcache://deploy-check",
+        CACHE_URL=f"filecache://{tmp_path / 'cache'}",
         STATIC_ROOT=str(tmp_path / "static"),
         MEDIA_ROOT=str(tmp_path / "media"),
     )

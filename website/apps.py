@@ -6,6 +6,6 @@ class WebsiteConfig(AppConfig):
     verbose_name = "Public website"
 
     def ready(self):
-        from website import invalidation
+        from website import checks, invalidation  # noqa: F401 (checks registers itself)
 
         invalidation.connect()

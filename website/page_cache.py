@@ -7,16 +7,23 @@ re-review, a reviewer's or category's edit, a live article's schedule or image) 
 generation on. Old entries are then never read again and expire on their own. The date is
 part of the key too, so day-based notices ("being reviewed") appear on time.
 
+The generation lives in the cache every process shares, so a change made by any process
+(another gunicorn worker, another app server, cron, manage.py) reaches every process on its
+next request. Its value of record is also kept in the database (PageGeneration): when the
+cache missed a move (it was down when the change was made), the first process to reach it
+again, and every process every PAGE_CACHE_CHECK_SECONDS, puts the record back in the cache.
+A cache that fails is skipped (healthsite/cache.py): pages are rendered, not stored.
+
 Readers' browsers and any shared cache must revalidate (max-age=0) and get a 304 from the
 ETag, so a new review date shows the moment it is signed off.
 """
 
 import hashlib
+import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import (
@@ -26,6 +33,11 @@ from django.utils.cache import (
     set_response_etag,
 )
 from django.utils.http import urlencode
+
+from healthsite import cache
+from website.models import PageGeneration
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-pages:generation"
 
@@ -44,26 +56,75 @@ CACHEABLE_VIEWS = {
 }
 
 
-def current_generation() -> int:
-    generation = cache.get(GENERATION_KEY)
+def generation_of_record() -> int | None:
+    """The generation kept in the database; None when the database does not answer."""
+    try:
+        return PageGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
+    except DatabaseError:
+        return None
+
+
+_checked_at = time.monotonic()
+
+
+def check_generation(generation=None) -> None:
+    """Put the generation of record in the cache when the cache holds another (it missed a
+    move), re-reading the record in case a change moved it meanwhile."""
+    global _checked_at
+    _checked_at = time.monotonic()
     if generation is None:
-        # Start from the clock, so a generation lost from the cache is never reused.
-        cache.add(GENERATION_KEY, time.time_ns())
         generation = cache.get(GENERATION_KEY)
+    record = generation_of_record()
+    while record is not None and record != generation:
+        logger.warning("The page cache missed a change; moving it on to the database's record")
+        if not cache.set(GENERATION_KEY, record, None):
+            return
+        generation, record = record, generation_of_record()
+
+
+def _cache_recovered(**kwargs):
+    check_generation()
+
+
+cache.cache_recovered.connect(_cache_recovered, dispatch_uid="page-cache")
+
+
+def current_generation() -> int | None:
+    """The generation stored pages are read and written under; None when the cache is down."""
+    was_down = cache.is_down()
+    generation = cache.get(GENERATION_KEY)
+    if was_down and generation is not None:
+        # That read was the cache's first answer: cache_recovered has put the record back.
+        return cache.get(GENERATION_KEY)
+    if generation is None:
+        if cache.is_down():
+            return None
+        # The cache lost it (restarted, evicted): pages stored under the record, if any are
+        # left, are current, as any change since would have moved the record.
+        record = generation_of_record()
+        cache.add(GENERATION_KEY, time.time_ns() if record is None else record, None)
+        return cache.get(GENERATION_KEY)
+    if time.monotonic() - _checked_at >= settings.PAGE_CACHE_CHECK_SECONDS:
+        check_generation(generation)
+        return cache.get(GENERATION_KEY)
     return generation
+
+
+def move_generation() -> None:
+    """Give every public page a new generation now: in the database, then in the cache."""
+    generation = time.time_ns()  # never used before, by any process
+    try:
+        if not PageGeneration.objects.filter(pk=1).update(value=generation):
+            PageGeneration.objects.update_or_create(pk=1, defaults={"value": generation})
+    except DatabaseError:
+        logger.exception("Could not record the page cache's new generation")
+    cache.set(GENERATION_KEY, generation, None)
 
 
 def invalidate_public_pages() -> None:
     """Move every public page on to a new generation, once the current transaction commits
     (a page rendered before the commit must not be stored under the new generation)."""
-
-    def bump():
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.add(GENERATION_KEY, time.time_ns())
-
-    transaction.on_commit(bump)
+    transaction.on_commit(move_generation)
 
 
 # The query parameters public pages read (a list's page, the search, the feedback thanks);
@@ -72,15 +133,19 @@ def invalidate_public_pages() -> None:
 KEY_PARAMETERS = ("page", "q", "feedback")
 
 
-def page_key(request) -> str:
+def page_key(request) -> str | None:
     """What a stored page depends on: the scheme and host (absolute URLs in the page), the
-    path, the parameters pages read, and (below) the generation and the day."""
+    path, the parameters pages read, and (below) the generation and the day. None when the
+    cache is down."""
     parameters = urlencode(
         [(name, value) for name in KEY_PARAMETERS for value in request.GET.getlist(name)]
     )
     url = f"{request.scheme}://{request.get_host()}{request.path}?{parameters}"
     digest = hashlib.sha256(url.encode()).hexdigest()
-    return f"public-page:{current_generation()}:{timezone.localdate():%Y%m%d}:{digest}"
+    generation = current_generation()
+    if generation is None:
+        return None
+    return f"public-page:{generation}:{timezone.localdate():%Y%m%d}:{digest}"
 
 
 class PublicPageCacheMiddleware:
@@ -99,7 +164,7 @@ class PublicPageCacheMiddleware:
         if not self._may_use_cache(request):
             return self._mark_private(request, self.get_response(request))
         key = page_key(request)
-        stored = cache.get(key)
+        stored = cache.get(key) if key else None
         if stored is not None:
             return self._from_stored(request, *stored)
         response = self.get_response(request)
@@ -108,7 +173,8 @@ class PublicPageCacheMiddleware:
                 set_response_etag(response)
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
             stored = (response.status_code, list(response.items()), response.content)
-            cache.set(key, stored, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            if key:
+                cache.set(key, stored, settings.PUBLIC_PAGE_CACHE_SECONDS)
         return response
 
     @staticmethod
