@@ -25,7 +25,7 @@ from website.page_meta import (
     social_image,
     titled,
 )
-from website.search import clean_query, search_articles
+from website.search import MAX_QUERY_LENGTH, clean_query, search_articles
 
 
 def can_preview(user) -> bool:
@@ -203,10 +203,10 @@ class TagView(PublishedArticleListView):
 
 def search(request):
     """Search results over the live versions (website/search.py); never indexed."""
-    query = clean_query(request.GET.get("q"))
-    page = Paginator(search_articles(query), settings.ARTICLES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    raw_query = request.GET.get("q") or ""
+    query = clean_query(raw_query)
+    results = search_articles(query)
+    page = Paginator(results, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     title = f"Search results for “{Truncator(query).chars(60)}”" if query else "Search"
     url = request.build_absolute_uri(reverse("website:search"))
     if query:
@@ -218,6 +218,10 @@ def search(request):
         "website/search.html",
         {
             "query": query,
+            "shortened": len(" ".join(raw_query.split())) > MAX_QUERY_LENGTH,
+            # A query with no letter or digit in it: nothing to look for.
+            "no_words": bool(query) and not results.terms,
+            "more_results": results.more,
             "page_obj": page,
             "paginator": page.paginator,
             "is_paginated": page.has_other_pages(),
