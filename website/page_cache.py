@@ -51,6 +51,7 @@ CACHEABLE_VIEWS = {
     "website:feed",
     "website:search",
     "website:sitemap",
+    "website:sitemap_section",
     "website:robots",
     "website:reviewer",
 }

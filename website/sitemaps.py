@@ -1,8 +1,11 @@
-"""The sitemap (/sitemap.xml): every public page search engines should know about.
+"""The sitemap: every public page search engines should know about.
 
-Each section costs two queries however many pages it lists (a count and one page of
-items, with ``lastmod`` annotated): the latest publication or review (a "Reviewed, no
-changes" version is a publication too) among the live versions the page shows.
+/sitemap.xml is a sitemap index naming one file per section and page
+(/sitemap-articles.xml?p=2), each of at most ``Sitemap.limit`` (50,000, the protocol's
+limit) URLs. The index costs two queries per section (a count and the latest ``lastmod``),
+each file two (a count and one page of items, with ``lastmod`` annotated): the latest
+publication or review (a "Reviewed, no changes" version is a publication too) among the
+live versions the page shows.
 """
 
 from django.contrib.sitemaps import Sitemap
@@ -30,6 +33,10 @@ class LastmodSitemap(Sitemap):
     def lastmod(self, item):
         return item.lastmod
 
+    def get_latest_lastmod(self):
+        # Django's default calls lastmod() on every item of every page.
+        return self.items().order_by().aggregate(latest=Max("lastmod"))["latest"]
+
 
 class HomeSitemap(Sitemap):
     def items(self):
@@ -39,14 +46,15 @@ class HomeSitemap(Sitemap):
         return reverse(item)
 
     def lastmod(self, item):
-        return Article.objects.published().aggregate(latest=Max(LIVE_PUBLISHED_AT))["latest"]
+        return Article.objects.published().aggregate(latest=Max("live_published_at"))["latest"]
 
 
 class ArticleSitemap(LastmodSitemap):
     def items(self):
         return (
             Article.objects.published()
-            .annotate(lastmod=F(LIVE_PUBLISHED_AT))
+            # The live version's publication, kept on the article (no join).
+            .annotate(lastmod=F("live_published_at"))
             .only("slug", "live_slug", "language")
             .order_by("pk")
         )

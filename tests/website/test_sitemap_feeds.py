@@ -5,10 +5,12 @@ import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
 
 import pytest
+from django.contrib.sitemaps import Sitemap
 from django.utils import timezone
 
 from articles.models import Article, ArticleStatus
 from tests.factories import ArticleFactory, CategoryFactory, ReviewerFactory, republish
+from website.sitemaps import ArticleSitemap
 
 pytestmark = pytest.mark.django_db
 
@@ -19,16 +21,34 @@ def days_ago(days):
     return timezone.now() - datetime.timedelta(days=days)
 
 
-def sitemap_entries(client) -> dict[str, str | None]:
-    response = client.get("/sitemap.xml")
+def sitemap_files(client, **headers) -> list[str]:
+    """The addresses of the sitemap files the index at /sitemap.xml names."""
+    response = client.get("/sitemap.xml", headers=headers)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{SITEMAP}sitemapindex"
+    return [element.find(f"{SITEMAP}loc").text for element in root.findall(f"{SITEMAP}sitemap")]
+
+
+def sitemap_file_entries(client, url, **headers) -> dict[str, str | None]:
+    response = client.get(url.removeprefix("http://testserver"), headers=headers)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
     root = ET.fromstring(response.content)
     assert root.tag == f"{SITEMAP}urlset"
     entries = {}
-    for url in root.findall(f"{SITEMAP}url"):
-        lastmod = url.find(f"{SITEMAP}lastmod")
-        entries[url.find(f"{SITEMAP}loc").text] = lastmod.text if lastmod is not None else None
+    for element in root.findall(f"{SITEMAP}url"):
+        lastmod = element.find(f"{SITEMAP}lastmod")
+        loc = element.find(f"{SITEMAP}loc").text
+        entries[loc] = lastmod.text if lastmod is not None else None
+    return entries
+
+
+def sitemap_entries(client) -> dict[str, str | None]:
+    entries = {}
+    for url in sitemap_files(client):
+        entries.update(sitemap_file_entries(client, url))
     return entries
 
 
@@ -105,21 +125,58 @@ def test_sitemap_lastmod_is_the_latest_publication_or_review(client, content):
 
 
 def test_sitemap_uses_the_request_scheme_and_host(client, content):
-    response = client.get(
-        "/sitemap.xml", headers={"x-forwarded-proto": "https", "host": "localhost"}
-    )
-    locs = [el.text for el in ET.fromstring(response.content).iter(f"{SITEMAP}loc")]
-    assert locs and all(loc.startswith("https://localhost/") for loc in locs)
+    headers = {"x-forwarded-proto": "https", "host": "localhost"}
+    files = sitemap_files(client, **headers)
+    assert files and all(url.startswith("https://localhost/sitemap-") for url in files)
+    for url in files:
+        path = url.removeprefix("https://localhost")
+        response = client.get(path, headers=headers)
+        locs = [el.text for el in ET.fromstring(response.content).iter(f"{SITEMAP}loc")]
+        assert locs and all(loc.startswith("https://localhost/") for loc in locs)
+
+
+def test_the_index_names_files_of_at_most_the_limit(client, content, monkeypatch):
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    files = sitemap_files(client)
+    article_files = [url for url in files if "/sitemap-articles.xml" in url]
+    assert article_files == [
+        "http://testserver/sitemap-articles.xml",
+        "http://testserver/sitemap-articles.xml?p=2",
+    ]
+    pages = [sitemap_file_entries(client, url) for url in article_files]
+    assert [len(page) for page in pages] == [2, 1]
+    assert client.get("/sitemap-articles.xml?p=3").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+    assert ArticleSitemap.limit == 2 and Sitemap.limit == 50_000
+
+
+def test_the_index_says_when_each_file_last_changed(client, content):
+    response = client.get("/sitemap.xml")
+    root = ET.fromstring(response.content)
+    lastmods = {
+        element.find(f"{SITEMAP}loc").text: element.find(f"{SITEMAP}lastmod").text[:10]
+        for element in root.findall(f"{SITEMAP}sitemap")
+    }
+    back = content["back"].live_version
+    assert lastmods["http://testserver/sitemap-articles.xml"] == day(back.published_at)
+    assert lastmods["http://testserver/sitemap-home.xml"] == day(back.published_at)
 
 
 @pytest.mark.parametrize("count", [1, 30])
-def test_sitemap_query_count_is_constant(client, django_assert_max_num_queries, count):
+def test_sitemap_query_count_is_constant(client, django_assert_num_queries, count):
     for n in range(count):
         ArticleFactory(
             category=CategoryFactory(), reviewer=ReviewerFactory(), tags=[f"tag-{n}", "shared"]
         )
-    with django_assert_max_num_queries(9):  # home date; per other section, count + items
-        entries = sitemap_entries(client)
+    # Home: one date. Every other section: a count and the latest date.
+    with django_assert_num_queries(9):
+        files = sitemap_files(client)
+    assert len(files) == 5
+    entries = {}
+    for url in files:
+        # Home: its date; every other section: a count and one page of items.
+        with django_assert_num_queries(1 if "home" in url else 2):
+            entries.update(sitemap_file_entries(client, url))
     assert len(entries) == 1 + 4 * count + 1
 
 
