@@ -46,6 +46,11 @@ ROLES = {
         "reviewers.change_reviewer",
         "editorial.change_reviewrequest",
         "taggit.change_tag",
+        # The content API's partners, keys, monthly usage and webhook deliveries, to read.
+        "api.view_apiconsumer",
+        "api.view_apikey",
+        "api.view_apiusage",
+        "api.view_webhookdelivery",
     ],
 }
 

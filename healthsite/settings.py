@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "editorial",
     "website",
     "contentfiles",
+    "api",
+    # django-ninja: the content API's docs page, with Swagger UI served from our own static files
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -274,6 +277,13 @@ CITATION_MAX_AGE_YEARS = env.int("HEALTHSITE_CITATION_MAX_AGE_YEARS", default=10
 # on one article, and in all, within an hour (articles.services.record_feedback).
 FEEDBACK_RATE_PER_ARTICLE = env.int("HEALTHSITE_FEEDBACK_RATE_PER_ARTICLE", default=3)
 FEEDBACK_RATE_PER_HOUR = env.int("HEALTHSITE_FEEDBACK_RATE_PER_HOUR", default=20)
+
+# The content API (docs/api.md): what partners must show beside our content, unless their
+# consumer record in the admin names other text.
+API_ATTRIBUTION = env.str(
+    "HEALTHSITE_API_ATTRIBUTION",
+    default=f"Medically reviewed content from {SITE_NAME}. Link to the article's url.",
+)
 
 LOGGING = {
     "version": 1,

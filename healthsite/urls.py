@@ -29,6 +29,7 @@ urlpatterns = [
         RedirectView.as_view(url="/admin/feedback/%(rest)s", permanent=True, query_string=True),
     ),
     path("admin/", admin.site.urls),
+    path("", include("api.urls")),
     path("", include("editorial.urls")),
     path("", include("feedback.urls")),
     path("", include("website.urls")),

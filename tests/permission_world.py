@@ -11,6 +11,8 @@ from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone
 from taggit.models import Tag
 
+from api.keys import create_api_key
+from api.models import ApiConsumer, ApiUsage, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from editorial.models import Decision, SignOff
 from editorial.services import submit_for_review
 from feedback.models import Feedback
@@ -67,7 +69,24 @@ def make_world() -> World:
     failure = AccessFailureLog.objects.create(
         username="someone", ip_address="203.0.113.9", http_accept="", path_info="/admin/"
     )
+    api_consumer = ApiConsumer.objects.create(name="Partner", contact_email="dev@partner.example")
+    api_key = create_api_key(consumer=api_consumer).key
+    endpoint = WebhookEndpoint.objects.create(
+        consumer=api_consumer, url="https://partner.example/hooks"
+    )
     objects = {
+        "api.ApiConsumer": api_consumer,
+        "api.ApiKey": api_key,
+        "api.ApiUsage": ApiUsage.objects.create(
+            key=api_key, month=timezone.localdate().replace(day=1)
+        ),
+        "api.WebhookDelivery": WebhookDelivery.objects.create(
+            endpoint=endpoint,
+            event=WebhookEvent.PUBLISHED,
+            article=article,
+            body="{}",
+            created_at=timezone.now(),
+        ),
         "articles.Article": article,
         "articles.Category": article.category,
         "articles.Source": article.citations.first().source,

@@ -32,6 +32,33 @@ ROLE_NAMES = ["anonymous", "writer", "medical reviewer", "editor", "administrato
 #   sign in: sent to the sign-in page; redirect: sent on (to the page it belongs to, or, for
 #   a record the role cannot see, to the admin home with a message); POST only: 405.
 PAGES = {
+    "api_apiconsumer_add": ("sign in", "refused", "refused", "refused", "shown", "sign in"),
+    "api_apiconsumer_change": ("sign in", "refused", "refused", "shown", "shown", "sign in"),
+    "api_apiconsumer_changelist": ("sign in", "refused", "refused", "shown", "shown", "sign in"),
+    "api_apiconsumer_delete": ("sign in", "refused", "refused", "refused", "shown", "sign in"),
+    "api_apiconsumer_history": ("sign in", "refused", "refused", "shown", "shown", "sign in"),
+    "api_apikey_add": ("sign in", "refused", "refused", "refused", "shown", "sign in"),
+    "api_apikey_change": ("sign in", "refused", "refused", "shown", "shown", "sign in"),
+    "api_apikey_changelist": ("sign in", "refused", "refused", "shown", "shown", "sign in"),
+    "api_apikey_delete": ("sign in", "refused", "refused", "refused", "refused", "sign in"),
+    "api_apikey_history": ("sign in", "refused", "refused", "shown", "shown", "sign in"),
+    "api_apiusage_add": ("sign in", "refused", "refused", "refused", "refused", "sign in"),
+    "api_apiusage_change": ("sign in", "refused", "refused", "shown", "shown", "sign in"),
+    "api_apiusage_changelist": ("sign in", "refused", "refused", "shown", "shown", "sign in"),
+    "api_apiusage_delete": ("sign in", "refused", "refused", "refused", "refused", "sign in"),
+    "api_apiusage_history": ("sign in", "refused", "refused", "shown", "shown", "sign in"),
+    "api_webhookdelivery_add": ("sign in", "refused", "refused", "refused", "refused", "sign in"),
+    "api_webhookdelivery_change": ("sign in", "refused", "refused", "shown", "shown", "sign in"),
+    "api_webhookdelivery_changelist": (
+        "sign in",
+        "refused",
+        "refused",
+        "shown",
+        "shown",
+        "sign in",
+    ),
+    "api_webhookdelivery_delete": ("sign in", "refused", "refused", "refused", "shown", "sign in"),
+    "api_webhookdelivery_history": ("sign in", "refused", "refused", "shown", "shown", "sign in"),
     "app_list": ("sign in", "shown", "shown", "shown", "shown", "sign in"),
     "articles_article_add": ("sign in", "shown", "refused", "shown", "shown", "sign in"),
     "articles_article_change": ("sign in", "shown", "shown", "shown", "shown", "sign in"),
@@ -199,6 +226,12 @@ PAGES = {
 # from a list it can open. Anonymous and inactive accounts reach no list at all.
 STAFF_ROLES = ROLES[1:5]
 ACTIONS = {
+    ("api.ApiConsumer", "delete_selected"): (False, False, False, True),
+    ("api.ApiKey", "delete_selected"): (False, False, False, False),
+    ("api.ApiKey", "revoke"): (False, False, False, True),
+    ("api.ApiUsage", "delete_selected"): (False, False, False, False),
+    ("api.WebhookDelivery", "delete_selected"): (False, False, False, True),
+    ("api.WebhookDelivery", "retry_now"): (False, False, False, True),
     ("articles.Article", "delete_selected"): (False, False, False, True),
     ("articles.Article", "schedule_re_review"): (True, False, True, True),
     ("articles.Category", "delete_selected"): (False, False, False, True),

@@ -53,6 +53,10 @@ EXPECTED_PERMISSIONS = {
         "reviewers.change_reviewer",
         "editorial.change_reviewrequest",
         "taggit.change_tag",
+        "api.view_apiconsumer",
+        "api.view_apikey",
+        "api.view_apiusage",
+        "api.view_webhookdelivery",
     },
 }
 CHECKLIST_CONFIRMED = {

@@ -1,0 +1,168 @@
+"""What the API says of each record, as plain data in the shapes of api/schemas.py.
+
+An article's answer is built from its live version only, as its page is: the reviewed
+content, address, topic, tags, byline, image and sample flag are the version's; the review
+dates are the workflow's (the version's review date, the article's next review due).
+"""
+
+from django.conf import settings
+from django.urls import reverse
+
+from articles.markdown import html_to_text
+
+
+def _image(request, image, renditions, *, width, height, alt="", credit="") -> dict | None:
+    if not image:
+        return None
+    storage = image.storage
+    return {
+        "url": request.build_absolute_uri(image.url),
+        "width": width,
+        "height": height,
+        "alt": alt,
+        "credit": credit,
+        "renditions": [
+            {
+                "url": request.build_absolute_uri(storage.url(r["name"])),
+                "width": r["width"],
+                "height": r["height"],
+                "format": r["format"],
+            }
+            for r in sorted(renditions or [], key=lambda r: (r["format"], r["width"]))
+        ],
+    }
+
+
+def category_ref(request, category) -> dict:
+    return {
+        "id": category.pk,
+        "slug": category.slug,
+        "name": category.name,
+        "url": request.build_absolute_uri(category.get_absolute_url()),
+    }
+
+
+def category(request, category) -> dict:
+    return {
+        **category_ref(request, category),
+        "description": category.description,
+        "article_count": category.article_count,
+    }
+
+
+def tag(request, tag) -> dict:
+    return {
+        "slug": tag.slug,
+        "name": tag.name,
+        "url": request.build_absolute_uri(reverse("website:tag", kwargs={"slug": tag.slug})),
+    }
+
+
+def reviewer(request, reviewer) -> dict:
+    return {
+        "id": reviewer.pk,
+        "slug": reviewer.slug,
+        "name": reviewer.name,
+        "credentials": reviewer.credentials,
+        "name_with_credentials": reviewer.name_with_credentials,
+        "specialty": reviewer.specialty,
+        "url": request.build_absolute_uri(reviewer.get_absolute_url()),
+        "photo": _image(
+            request,
+            reviewer.photo,
+            reviewer.photo_renditions,
+            width=reviewer.photo_width,
+            height=reviewer.photo_height,
+            alt=f"Portrait of {reviewer.name}",
+        ),
+    }
+
+
+def reviewer_detail(request, reviewer_) -> dict:
+    return {**reviewer(request, reviewer_), "bio": reviewer_.bio}
+
+
+def source(request, source) -> dict:
+    return {
+        "id": source.pk,
+        "slug": source.slug,
+        "name": source.name,
+        "source_type": source.source_type,
+        "source_type_label": source.get_source_type_display(),
+        "trust_label": source.trust_label,
+        "url": source.url,
+    }
+
+
+def article_language(article) -> str:
+    """The article's language. Every article is in the site's language today; once articles
+    carry their own (Article.language), this is the one place to read it."""
+    return getattr(article, "language", "") or settings.LANGUAGE_CODE
+
+
+def article_summary(request, article) -> dict:
+    """``article`` comes with its live version, the version's category, reviewer and tags
+    (prefetched), and ``api_updated_at`` (ArticleQuerySet annotations in api/views.py)."""
+    version = article.live_version
+    return {
+        "id": article.pk,
+        "slug": version.slug,
+        "title": version.title,
+        "summary": version.summary,
+        "url": request.build_absolute_uri(version.get_absolute_url()),
+        "api_url": request.build_absolute_uri(
+            reverse("api:article", kwargs={"article_id": article.pk})
+        ),
+        "language": article_language(article),
+        "category": category_ref(request, version.category),
+        "tags": [tag(request, t) for t in sorted(version.tags.all(), key=lambda t: t.name)],
+        "author": version.author,
+        "reviewer": reviewer(request, version.reviewer),
+        "first_published_at": article.published_at,
+        "version_published_at": version.published_at,
+        "updated_at": article.api_updated_at,
+        "last_reviewed_on": version.reviewed_on,
+        "next_review_due": article.next_review_due,
+        "being_reviewed": article.is_being_rereviewed,
+        "is_sample": version.is_sample,
+        "hero_image": _image(
+            request,
+            version.hero_image,
+            version.hero_renditions,
+            width=version.hero_width,
+            height=version.hero_height,
+            alt=version.hero_alt,
+            credit=version.hero_credit,
+        ),
+    }
+
+
+def _citation(entry: dict) -> dict:
+    return {
+        name: entry.get(name)
+        for name in (
+            "number", "key", "title", "url", "authors", "year", "doi", "pmid", "accessed_on",
+            "source_name", "source_url", "source_type", "trust_label",
+        )
+    }  # fmt: skip
+
+
+def article(request, article_, *, translations=()) -> dict:
+    version = article_.live_version
+    return {
+        **article_summary(request, article_),
+        "body_html": version.body_html,
+        "body_text": html_to_text(version.body_html),
+        "outline": [list(entry) for entry in version.outline],
+        "citations": [_citation(entry) for entry in version.sources],
+        "faqs": [
+            {
+                "question": faq["question"],
+                "answer_html": faq["answer_html"],
+                "answer_text": html_to_text(faq["answer_html"]),
+            }
+            for faq in version.faqs
+        ],
+        "translations": list(translations),
+        "version": version.number,
+    }

@@ -1,0 +1,168 @@
+"""Keys, rate limits and usage: who may read the API, how much, and what editors see."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from api.keys import create_api_key, hash_key, revoke_api_key
+from api.limits import record_request
+from api.models import ApiConsumer, ApiKey, ApiUsage
+from tests.factories import ArticleFactory, UserFactory, role_user
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/articles"
+
+
+def client_with(authorization):
+    return Client(headers={"Authorization": authorization} if authorization else {})
+
+
+def refused(response):
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    assert response["Cache-Control"] == "no-store"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    return response.json()["error"]
+
+
+def test_a_request_without_a_key_is_refused_saying_how_to_send_one(db):
+    assert "Authorization: Bearer <key>" in refused(client_with(None).get(LIST))
+    assert "Bearer" in refused(client_with("Token abc").get(LIST))
+    assert "Bearer" in refused(client_with("Bearer").get(LIST))
+
+
+def test_a_wrong_key_is_refused(api_key):
+    assert "not known" in refused(client_with(f"Bearer {api_key}x").get(LIST))
+    assert "keys start with" in refused(client_with("Bearer sk_live_123").get(LIST))
+
+
+def test_a_revoked_key_and_an_inactive_consumer_are_refused(api, api_key, consumer):
+    assert api.get(LIST).status_code == 200
+    key = ApiKey.objects.get(key_hash=hash_key(api_key))
+    revoke_api_key(key=key)
+    assert "revoked" in refused(api.get(LIST))
+
+    other = create_api_key(consumer=consumer).secret
+    consumer.is_active = False
+    consumer.save()
+    assert "suspended" in refused(client_with(f"Bearer {other}").get(LIST))
+
+
+def test_keys_are_stored_only_as_hashes(consumer):
+    made = create_api_key(consumer=consumer, label="Web")
+    key = ApiKey.objects.get(pk=made.key.pk)
+    assert made.secret.startswith(key.prefix + "_")
+    assert len(made.secret) > 50
+    assert key.key_hash == hash_key(made.secret)
+    stored = [str(value) for value in ApiKey.objects.filter(pk=key.pk).values().get().values()]
+    assert made.secret not in stored
+
+
+def test_create_api_key_command_prints_the_key_once(db):
+    out, err = StringIO(), StringIO()
+    call_command("create_api_key", "Clinic Systems Ltd", email="it@clinic.example", stdout=out,
+                 stderr=err)  # fmt: skip
+    secret = out.getvalue().strip()
+    consumer = ApiConsumer.objects.get(name="Clinic Systems Ltd")
+    key = consumer.keys.get()
+    assert key.key_hash == hash_key(secret)
+    assert "shown only now" in err.getvalue()
+    assert client_with(f"Bearer {secret}").get(LIST).status_code == 200
+
+    with pytest.raises(CommandError, match="--email"):
+        call_command("create_api_key", "Nobody Yet", stdout=StringIO(), stderr=StringIO())
+
+
+def test_rate_limit_answers_429_with_retry_after(api, api_key):
+    key = ApiKey.objects.get(key_hash=hash_key(api_key))
+    key.rate_limit_per_minute = 3
+    key.save()
+    answers = [api.get(LIST) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[0]["X-RateLimit-Limit"] == "3"
+    assert answers[2]["X-RateLimit-Remaining"] == "0"
+    limited = answers[3]
+    assert 1 <= int(limited["Retry-After"]) <= 60
+    assert "3 requests a minute" in limited.json()["error"]
+
+    # Each key has its own counter.
+    other = create_api_key(consumer=key.consumer).secret
+    assert client_with(f"Bearer {other}").get(LIST).status_code == 200
+
+
+def test_the_limit_is_the_consumers_unless_the_key_sets_one(consumer):
+    consumer.rate_limit_per_minute = 2
+    consumer.save()
+    api = client_with(f"Bearer {create_api_key(consumer=consumer).secret}")
+    assert [api.get(LIST).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_a_cache_that_fails_lifts_the_limit_rather_than_refusing(api, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "incr", broken)
+    assert api.get(LIST).status_code == 200
+
+
+def test_usage_is_counted_per_key_per_month(api, api_key, consumer):
+    ArticleFactory()
+    for _ in range(3):
+        api.get(LIST)
+    api.get("/api/v1/articles/999999")  # a 404 is a request answered too
+    client_with("Bearer hsk_wrong").get(LIST)  # refused: nobody's
+    key = ApiKey.objects.get(key_hash=hash_key(api_key))
+    usage = ApiUsage.objects.get(key=key)
+    assert usage.requests == 4
+    assert usage.month.day == 1
+
+    record_request(key, on=datetime.date(2026, 2, 14))
+    assert ApiUsage.objects.get(key=key, month=datetime.date(2026, 2, 1)).requests == 1
+    assert ApiUsage.objects.filter(key=key).count() == 2
+
+
+def test_editors_see_usage_in_the_admin(client, api, api_key, consumer):
+    api.get(LIST)
+    api.get(LIST)
+    editor = role_user("Editor")
+    client.force_login(editor)
+    page = client.get("/admin/api/apiusage/")
+    assert page.status_code == 200
+    assert consumer.name in page.content.decode()
+    consumers = client.get("/admin/api/apiconsumer/")
+    assert consumers.status_code == 200
+    assert "requests this month" in consumers.content.decode().lower()
+
+
+def test_a_key_made_in_the_admin_is_shown_once(client, consumer):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    response = client.post(
+        "/admin/api/apikey/add/",
+        {
+            "consumer": consumer.pk,
+            "label": "Android app",
+            "rate_limit_per_minute": "",
+            "usage-TOTAL_FORMS": "0",
+            "usage-INITIAL_FORMS": "0",
+        },  # fmt: skip
+        follow=True,
+    )
+    assert response.status_code == 200
+    key = consumer.keys.get(label="Android app")
+    shown = [str(m) for m in response.context["messages"]]
+    secret = next(s for s in shown if key.prefix in s).split("<code>")[1].split("</code>")[0]
+    assert key.key_hash == hash_key(secret)
+    assert client_with(f"Bearer {secret}").get(LIST).status_code == 200
+    change_page = client.get(f"/admin/api/apikey/{key.pk}/change/").content.decode()
+    assert secret not in change_page
+
+    client.post("/admin/api/apikey/", {"action": "revoke", "_selected_action": [key.pk]})
+    key.refresh_from_db()
+    assert key.revoked_at is not None
+    assert client_with(f"Bearer {secret}").get(LIST).status_code == 401
