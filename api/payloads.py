@@ -5,7 +5,6 @@ content, address, topic, tags, byline, image and sample flag are the version's; 
 dates are the workflow's (the version's review date, the article's next review due).
 """
 
-from django.conf import settings
 from django.urls import reverse
 
 from articles.markdown import html_to_text
@@ -94,12 +93,6 @@ def source(request, source) -> dict:
     }
 
 
-def article_language(article) -> str:
-    """The article's language. Every article is in the site's language today; once articles
-    carry their own (Article.language), this is the one place to read it."""
-    return getattr(article, "language", "") or settings.LANGUAGE_CODE
-
-
 def article_summary(request, article) -> dict:
     """``article`` comes with its live version, the version's category, reviewer and tags
     (prefetched), and ``api_updated_at`` (ArticleQuerySet annotations in api/views.py)."""
@@ -113,7 +106,9 @@ def article_summary(request, article) -> dict:
         "api_url": request.build_absolute_uri(
             reverse("api:article", kwargs={"article_id": article.pk})
         ),
-        "language": article_language(article),
+        "language": version.language,
+        "translation_of": article.translation_of_id,
+        "translation_out_of_date": article.translation_is_out_of_date,
         "category": category_ref(request, version.category),
         "tags": [tag(request, t) for t in sorted(version.tags.all(), key=lambda t: t.name)],
         "author": version.author,
@@ -163,6 +158,17 @@ def article(request, article_, *, translations=()) -> dict:
             }
             for faq in version.faqs
         ],
-        "translations": list(translations),
+        "translations": [
+            {
+                "id": other.pk,
+                "language": other.live_version.language,
+                "title": other.live_version.title,
+                "url": request.build_absolute_uri(other.live_version.get_absolute_url()),
+                "api_url": request.build_absolute_uri(
+                    reverse("api:article", kwargs={"article_id": other.pk})
+                ),
+            }
+            for other in translations
+        ],
         "version": version.number,
     }

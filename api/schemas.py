@@ -97,6 +97,7 @@ class Translation(Schema):
     language: str
     title: str
     url: str
+    api_url: str
 
 
 class ArticleSummary(Schema):
@@ -106,7 +107,13 @@ class ArticleSummary(Schema):
     summary: str
     url: str = Field(description="The article's canonical page: link readers to it.")
     api_url: str
-    language: str = Field(description="BCP 47 language tag, e.g. en-gb.")
+    language: str = Field(description="The language it is written in (BCP 47), e.g. en, es.")
+    translation_of: int | None = Field(
+        description="For a translation: the id of the article it translates."
+    )
+    translation_out_of_date: bool = Field(
+        description="A translation whose source has since published newer content."
+    )
     category: CategoryRef
     tags: list[Tag]
     author: str
@@ -135,7 +142,10 @@ class Article(ArticleSummary):
     outline: list[list[str]] = Field(description="[anchor, heading] of each section.")
     citations: list[Citation]
     faqs: list[FAQ]
-    translations: list[Translation]
+    translations: list[Translation] = Field(
+        description="The same article published in other languages (its source and the "
+        "source's other translations, for a translation)."
+    )
     version: int = Field(description="The number of the published version shown.")
 
 

@@ -4,6 +4,7 @@ description and the docs page are generated from these functions and api/schemas
 
 import datetime
 
+from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import Greatest
 from django.http import Http404
@@ -17,7 +18,8 @@ from api.answers import attribution_for, error_answer, json_answer
 from api.cursors import BadCursor, after_cursor, cursor_after
 from api.keys import KeyRefused, key_for
 from api.limits import RateLimited, check_rate_limit, record_request
-from articles.models import Article, Category, Source, published_condition
+from articles.models import Article, Category, PublishedVersion, Source, published_condition
+from articles.translations import language_versions
 from reviewers.models import Reviewer
 
 DESCRIPTION = """\
@@ -119,6 +121,7 @@ def live_articles():
 
 class ArticleQuery(Schema):
     category: str | None = Field(None, description="A topic's slug (GET /categories).")
+    language: str | None = Field(None, description="Only articles in this language, e.g. es.")
     tag: str | None = Field(None, description="A tag's slug.")
     updated_since: datetime.datetime | None = Field(
         None, description="Only articles whose answer changed at or after this time (ISO 8601)."
@@ -138,6 +141,11 @@ def _filtered(articles, query: ArticleQuery):
         if not Category.objects.filter(slug=query.category).exists():
             raise Http404(f"No topic “{query.category}”: GET /api/v1/categories lists them.")
         articles = articles.filter(live_version__category__slug=query.category)
+    if query.language is not None:
+        if query.language not in dict(settings.LANGUAGES):
+            codes = ", ".join(dict(settings.LANGUAGES))
+            raise Http404(f"No articles are written in “{query.language}”; languages: {codes}.")
+        articles = articles.filter(live_version__language=query.language)
     if query.tag is not None:
         if not Tag.objects.filter(slug=query.tag).exists():
             raise Http404(f"No tag “{query.tag}”.")
@@ -208,10 +216,16 @@ def get_article(request, article_id: int):
     )
 
 
-def translations_of(article) -> list[dict]:
-    """The article's published translations. Articles have no language of their own yet, so
-    there are none; this is where the API lists them once they do."""
-    return []
+def translations_of(article) -> list[Article]:
+    """The article in other languages (articles.translations.language_versions), each with
+    its live version's title, language and address: two queries."""
+    others = language_versions(article)
+    versions = PublishedVersion.objects.only("title", "slug", "language").in_bulk(
+        [other.live_version_id for other in others]
+    )
+    for other in others:
+        other.live_version = versions[other.live_version_id]
+    return others
 
 
 @api.get(

@@ -128,7 +128,8 @@ def test_every_field_matches_the_public_page(api, client):
     assert data["version"] == version.number
     assert data["is_sample"] is False
     assert data["being_reviewed"] is False
-    assert data["language"] == "en-gb"
+    assert data["language"] == "en"
+    assert tree.find("html")["lang"].lower().startswith(data["language"])
     assert data["translations"] == []
     assert data["outline"][0] == ["what-causes-it", "What causes it"]
 
@@ -299,3 +300,27 @@ def test_unpublished_status_is_not_enough_to_hide_a_draft_of_a_live_article(api)
     Article.objects.filter(pk=article.pk).update(status=ArticleStatus.DRAFT)
     assert api.get(detail(article)).status_code == 404
     assert reverse("api:article", kwargs={"article_id": article.pk}) == detail(article)
+
+
+def test_an_article_names_its_translations_and_their_language(api):
+    source = ArticleFactory(title="Sleep and health")
+    spanish = ArticleFactory(language="es", translation_of=source, title="El sueño y la salud")
+
+    data = api.get(detail(source)).json()["data"]
+    assert data["language"] == "en"
+    assert data["translation_of"] is None
+    assert data["translations"] == [
+        {
+            "id": spanish.pk,
+            "language": "es",
+            "title": "El sueño y la salud",
+            "url": f"http://testserver{spanish.get_absolute_url()}",
+            "api_url": f"http://testserver{detail(spanish)}",
+        }
+    ]
+    translated = api.get(detail(spanish)).json()["data"]
+    assert translated["language"] == "es"
+    assert translated["translation_of"] == source.pk
+    assert [t["id"] for t in translated["translations"]] == [source.pk]
+    assert ids(api.get(LIST, {"language": "es"})) == [spanish.pk]
+    assert api.get(LIST, {"language": "xx"}).status_code == 404
