@@ -2,8 +2,8 @@
 
 A key may make ``ApiKey.rate_limit`` requests in each calendar minute; past that it gets 429
 with ``Retry-After``, the seconds until the minute ends. If the cache is down the limit is
-not enforced (logged), rather than refusing every partner: the API then still answers, only
-without protection against one partner's burst.
+not enforced (healthsite/cache.py logs the failure), rather than refusing every partner:
+the API still answers, only without protection against one partner's burst.
 
 Usage is one row per key per month, incremented with an UPDATE ... SET requests = requests + 1,
 so concurrent requests never lose a count and the table grows by one row a key a month. It is
@@ -11,18 +11,15 @@ the one write a GET makes: it is the partners' metering, not content.
 """
 
 import datetime
-import logging
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from api.models import ApiKey, ApiUsage
-
-logger = logging.getLogger(__name__)
+from healthsite import cache
 
 
 @dataclass(frozen=True)
@@ -40,8 +37,7 @@ def check_rate_limit(key: ApiKey, *, now: float | None = None) -> int:
     try:
         cache.add(counter, 0, timeout=120)
         count = cache.incr(counter)
-    except Exception:  # the cache is down: degrade to no limit, never refuse every request
-        logger.warning("API rate limit not enforced: the cache did not answer", exc_info=True)
+    except (cache.CacheUnavailable, ValueError):  # down, or lost the counter: no limit
         return None
     limit = key.rate_limit
     if count > limit:
