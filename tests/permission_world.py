@@ -144,7 +144,7 @@ def admin_url(name: str, world: World) -> str:
         prefix = label.lower().replace(".", "_") + "_"
         if name.startswith(prefix):
             action = name.removeprefix(prefix)
-            if action in ("changelist", "add", "merge_tags"):
+            if action in ("changelist", "add", "merge_tags", "preview_body", "look_up_citation"):
                 return reverse(f"admin:{name}")
             return reverse(f"admin:{name}", args=[world.objects[label].pk])
     if name == "reviewers_reviewer_calendar_link":

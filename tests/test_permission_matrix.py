@@ -31,6 +31,7 @@ ROLE_NAMES = ["anonymous", "writer", "medical reviewer", "editor", "administrato
 #   shown: the page (read-only where the role may only view); refused: 403 with the reason;
 #   sign in: sent to the sign-in page; redirect: sent on (to the page it belongs to, or, for
 #   a record the role cannot see, to the admin home with a message); POST only: 405.
+POST_ONLY = ("sign in", "POST only", "POST only", "POST only", "POST only", "sign in")
 PAGES = {
     "api_apiconsumer_add": ("sign in", "refused", "refused", "refused", "shown", "sign in"),
     "api_apiconsumer_change": ("sign in", "refused", "refused", "shown", "shown", "sign in"),
@@ -65,6 +66,8 @@ PAGES = {
     "articles_article_changelist": ("sign in", "shown", "shown", "shown", "shown", "sign in"),
     "articles_article_delete": ("sign in", "refused", "refused", "refused", "shown", "sign in"),
     "articles_article_history": ("sign in", "shown", "shown", "shown", "shown", "sign in"),
+    "articles_article_look_up_citation": POST_ONLY,
+    "articles_article_preview_body": POST_ONLY,
     "articles_article_publish": ("sign in", "refused", "refused", "shown", "shown", "sign in"),
     "articles_article_schedule": ("sign in", "refused", "refused", "shown", "shown", "sign in"),
     "articles_article_submit": ("sign in", "shown", "refused", "shown", "shown", "sign in"),

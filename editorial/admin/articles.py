@@ -29,7 +29,7 @@ from articles.review_schedule import (
 )
 from articles.versions import refresh_content_fingerprint
 from editorial import services
-from editorial.admin import article_actions
+from editorial.admin import article_actions, desk
 from editorial.admin.quality import (
     QUALITY_FIELDS,
     QUALITY_READONLY_FIELDS,
@@ -80,13 +80,14 @@ class CitationInline(admin.StackedInline):
     formset = CitationInlineFormSet
     extra = 0
     autocomplete_fields = ["source"]
+    # Collapsed to one line each on the change page (static/js/editor-desk.js).
     fields = [
-        ("order", "key", "source"),
-        "title",
-        "url",
-        ("authors", "year"),
-        ("doi", "pmid", "accessed_on"),
-        ("is_further_reading", "link_check"),
+        ("key", "source", "order"),
+        ("doi", "pmid"),
+        ("title", "year"),
+        ("url", "accessed_on"),
+        ("authors", "is_further_reading"),
+        "link_check",
     ]
     readonly_fields = ["link_check"]
 
@@ -550,7 +551,16 @@ class ArticleAdmin(ListedLookupsOnly, admin.ModelAdmin):
                 name=f"articles_article_{name}",
             )
 
+        def desk_view(function, name):
+            return path(
+                f"desk/{name.replace('_', '-')}/",
+                self.admin_site.admin_view(function),
+                name=f"articles_article_{name}",
+            )
+
         return [
+            desk_view(desk.preview_view, "preview_body"),
+            desk_view(desk.look_up_view, "look_up_citation"),
             view(article_actions.submit_view, "submit"),
             view(article_actions.publish_view, "publish"),
             view(article_actions.schedule_view, "schedule"),
