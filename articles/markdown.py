@@ -209,6 +209,13 @@ CALLOUT_KINDS = {
     ]
 }
 CALLOUT_LINE = re.compile(r"^(\S+)\s*(.*)$")
+CALLOUT_FENCE = re.compile(r"^ {0,3}:{3,}[ \t]*([^\s:]+)", re.MULTILINE)
+
+
+def unknown_callout_kinds(text: str) -> list[str]:
+    """The kinds after an opening ``:::`` that are not callouts (they stay plain text)."""
+    kinds = (match.group(1) for match in CALLOUT_FENCE.finditer(text or ""))
+    return list(dict.fromkeys(kind for kind in kinds if kind not in CALLOUT_KINDS))
 
 
 def _callout_renderer(kind: CalloutKind):

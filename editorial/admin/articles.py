@@ -82,8 +82,8 @@ class CitationInline(admin.StackedInline):
     autocomplete_fields = ["source"]
     # Collapsed to one line each on the change page (static/js/editor-desk.js).
     fields = [
-        ("key", "source", "order"),
-        ("doi", "pmid"),
+        ("key", "source"),
+        ("doi", "pmid", "order"),
         ("title", "year"),
         ("url", "accessed_on"),
         ("authors", "is_further_reading"),

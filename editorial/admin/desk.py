@@ -12,7 +12,7 @@ import json
 from django.http import JsonResponse
 from django.views.decorators.http import require_POST
 
-from articles.markdown import CitedSource, render_markdown
+from articles.markdown import CALLOUT_KINDS, CitedSource, render_markdown, unknown_callout_kinds
 from articles.models import Source
 from editorial.citation_lookup import LookupFailed, look_up_doi, look_up_pmid
 
@@ -86,6 +86,8 @@ def preview_view(request):
             "html": rendered.html,
             "outline": [text for _, text in rendered.outline],
             "unknown_keys": rendered.unknown_keys,
+            "unknown_callouts": unknown_callout_kinds(body),
+            "callout_kinds": list(CALLOUT_KINDS),
         }
     )
 

@@ -102,8 +102,15 @@
   var sent = 0;
   var shown = 0;
 
-  function showProblems(unknown) {
+  function showProblems(unknown, callouts, kinds) {
     problems.textContent = "";
+    if (callouts.length) {
+      var note = el("p", { "class": "desk__unknown" });
+      note.appendChild(el("strong", {}, "Not a callout: "));
+      note.appendChild(document.createTextNode(callouts.map(function (k) { return "::: " + k; }).join(", ") +
+        ". It shows as plain text; use " + kinds.map(function (k) { return "::: " + k; }).join(", ") + "."));
+      problems.appendChild(note);
+    }
     if (!unknown.length) return;
     var box = el("p", { "class": "desk__unknown" });
     box.appendChild(el("strong", {}, "Unknown citation " + (unknown.length === 1 ? "key" : "keys") + ": "));
@@ -125,7 +132,7 @@
           return;
         }
         output.innerHTML = answer.html;  // sanitised by the server (articles.markdown)
-        showProblems(answer.unknown_keys || []);
+        showProblems(answer.unknown_keys || [], answer.unknown_callouts || [], answer.callout_kinds || []);
         status.textContent = "Preview up to date.";
       })
       .catch(function () {

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
+from tests.citation_services import citation_services
 from tests.factories import CitationFactory, SourceFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -108,3 +109,44 @@ def test_the_preview_follows_the_body_and_a_marker_goes_in_at_the_cursor(
     assert citations.bounding_box()["height"] < 900  # fits on one screen
     citations.scroll_into_view_if_needed()
     page.screenshot(path=screenshots / "editor-desk-citations-1280.png", full_page=True)
+
+
+@pytest.fixture
+def services(settings, monkeypatch):
+    """A local server answering as Crossref and NCBI do."""
+    with citation_services(settings, monkeypatch) as server:
+        yield server
+
+
+def test_a_doi_look_up_fills_the_citation_and_a_failed_one_changes_nothing(
+    signed_in, live_server, article_with_ten_citations, services, screenshots
+):
+    SourceFactory(name="BMJ", trust_label="Peer-reviewed journal")
+    page = signed_in
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/articles/article/{article_with_ten_citations.pk}/change/")
+    row = page.locator("#citations-group .inline-related").filter(has_text="[^who]").first
+    row.locator(".desk__toggle").click()
+    title = row.locator("input[name$='-title']")
+    before = title.input_value()
+
+    row.locator("input[name$='-doi']").fill("10.1000/none")
+    row.get_by_role("button", name="Look up DOI or PMID").click()
+    expect(row.locator(".desk__lookup-status")).to_have_text(
+        "Crossref has no record of the DOI 10.1000/none. Check it for typos."
+    )
+    assert title.input_value() == before
+
+    row.locator("input[name$='-doi']").fill("10.1136/bmj.n71")
+    row.get_by_role("button", name="Look up DOI or PMID").click()
+    expect(row.locator(".desk__lookup-status")).to_contain_text("Filled in from Crossref")
+    expect(title).to_have_value(
+        "The PRISMA 2020 statement: an updated guideline for reporting systematic reviews"
+    )
+    expect(row.locator("input[name$='-authors']")).to_have_value(
+        "Page MJ, McKenzie JE, PRISMA Group"
+    )
+    expect(row.locator("input[name$='-year']")).to_have_value("2021")
+    expect(row.locator("select[name$='-source'] option:checked")).to_have_text("BMJ")
+    expect(row.locator(".desk__summary")).to_contain_text("BMJ · The PRISMA 2020 statement")
+    row.screenshot(path=screenshots / "editor-desk-look-up-1280.png")
