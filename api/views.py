@@ -3,12 +3,14 @@ their topics, reviewers and sources, for partners holding a key (django-ninja; t
 description and the docs page are generated from these functions and api/schemas.py)."""
 
 import datetime
+from typing import Annotated
 
 from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import Greatest
 from django.http import Http404
 from ninja import NinjaAPI, Query, Schema
+from ninja import Path as PathParam
 from ninja.errors import ValidationError
 from pydantic import Field
 from taggit.models import Tag
@@ -31,10 +33,12 @@ attribution you must show. See docs/api.md for the rules, webhooks and examples.
 class PartnerKey:
     """Authenticates a request by its key, applies the key's rate limit and counts it."""
 
-    # What ninja's OpenAPI generator reads of an auth object (as of ninja.security.HttpBearer).
-    openapi_type = "http"
-    openapi_scheme = "bearer"
-    openapi_bearerFormat = "hsk_…"
+    # The security scheme ninja puts in the OpenAPI description.
+    openapi_security_schema = {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API key from the publisher: Authorization: Bearer hsk_…",
+    }
 
     def __call__(self, request):
         key = key_for(request.headers.get("Authorization"))
@@ -199,7 +203,7 @@ def list_articles(request, query: Query[ArticleQuery]):
     url_name="article",
     summary="One published article, as its page shows it",
 )
-def get_article(request, article_id: int):
+def get_article(request, article_id: Annotated[int, PathParam(ge=1, le=2**63 - 1)]):
     """The live version of a published article: its reviewed content, citations with their
     sources' trust labels, FAQs, reviewer and review dates, image and address."""
     article = live_articles().filter(pk=article_id).first()
