@@ -2,11 +2,13 @@
 
 import datetime
 import smtplib
+import threading
 from io import StringIO
 
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
+from django.db import connection, connections
 from django.utils import timezone
 
 from articles.models import Article
@@ -186,6 +188,39 @@ def test_a_refused_email_is_tried_again_next_run(editors, reviewer, run, setting
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert len(run()) == 1
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: SQLite has no SELECT ... FOR UPDATE and lets only one writer "
+    "in at a time, so two runs cannot really overlap there",
+)
+def test_two_overlapping_runs_send_each_review_date_reminder_once(mailoutbox):
+    reviewer = reviewer_with_account()
+    role_user("Editor", email="editor@example.org")
+    for offset in (3, 0, -3):
+        due(TODAY + days(offset), reviewer=reviewer)
+    start = threading.Barrier(2, timeout=10)
+    results = []
+
+    def run():
+        try:
+            start.wait()
+            results.append(send_review_date_reminders(today=TODAY))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sum(len(reminders) for reminders in results) == 3
+    assert len(mailoutbox) == 3
+    assert ArticleReviewReminder.objects.count() == 3
 
 
 # The command --------------------------------------------------------------------------------
