@@ -138,6 +138,19 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # How long a public page may be served from the cache to anonymous readers (0: never).
 # Changes readers could see invalidate it at once (website/page_cache.py).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("HEALTHSITE_PAGE_CACHE_SECONDS", default=3600)
+# Caches in front of the site that are purged when pages change (website/frontend_cache.py):
+# comma-separated, e.g. "varnish://127.0.0.1:6081,cloudflare://ZONE_ID,cloudfront://DIST_ID".
+# With any, public pages say a shared cache may keep them FRONTEND_CACHE_SECONDS
+# (s-maxage), which is also the longest a failed purge can leave a page stale.
+FRONTENDS = env.list("HEALTHSITE_FRONTENDS", default=[])
+FRONTEND_CACHE_SECONDS = env.int("HEALTHSITE_FRONTEND_CACHE_SECONDS", default=300)
+FRONTEND_PURGE_TIMEOUT_SECONDS = env.float("HEALTHSITE_FRONTEND_PURGE_TIMEOUT_SECONDS", default=3)
+CLOUDFLARE_API_TOKEN = env.str("HEALTHSITE_CLOUDFLARE_API_TOKEN", default="")
+CLOUDFLARE_API_URL = env.str(
+    "HEALTHSITE_CLOUDFLARE_API_URL", default="https://api.cloudflare.com/client/v4"
+)
+# CloudFront's credentials come from the usual AWS variables (AWS_ACCESS_KEY_ID, ...).
+CLOUDFRONT_API_URL = env.str("HEALTHSITE_CLOUDFRONT_API_URL", default="") or None
 # How often each process compares the cache's page generation with the one of record in the
 # database, which catches a change whose refresh the cache missed (website/page_cache.py).
 PAGE_CACHE_CHECK_SECONDS = env.float("HEALTHSITE_PAGE_CACHE_CHECK_SECONDS", default=10)

@@ -23,3 +23,19 @@ def cache_is_shared(app_configs, **kwargs):
             id="website.W001",
         )
     ]
+
+
+@register(deploy=False)
+def frontends_are_valid(app_configs, **kwargs):
+    from django.core.checks import Error
+    from django.core.exceptions import ImproperlyConfigured
+
+    from website.frontend_cache import frontend
+
+    errors = []
+    for url in settings.FRONTENDS:
+        try:
+            frontend(url)
+        except ImproperlyConfigured as problem:
+            errors.append(Error(str(problem), id="website.E002"))
+    return errors

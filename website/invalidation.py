@@ -1,12 +1,14 @@
 """Every refresh of what readers see, in one place.
 
-When content readers could see changes, two things follow, both once the change commits or
+When content readers could see changes, three things follow, once the change commits or
 within its transaction:
 
 - the page cache moves to a new generation (page_cache.invalidate_public_pages), so no
   stored copy of any public page is served again;
 - the stored article pages that show it are marked stale (mark_pages_stale), so each is
-  rendered again on its next view (stored_pages.py).
+  rendered again on its next view (stored_pages.py);
+- once it commits, the caches in front of the site (Varnish, a CDN) are purged of the pages
+  that show it, by cache tag (purge_frontends; cache_tags.py, frontend_cache.py).
 
 The changes come as Django's model signals, and as articles.signals.live_articles_changed
 for changes the articles app makes with QuerySet.update or in bulk.
@@ -14,6 +16,8 @@ for changes the articles app makes with QuerySet.update or in bulk.
 
 import uuid
 
+from django.conf import settings
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from taggit.models import Tag, TaggedItem
 
@@ -22,6 +26,8 @@ from articles.related import articles_showing_card_of
 from articles.signals import live_articles_changed
 from articles.translations import language_version_ids
 from reviewers.models import Reviewer
+from website import cache_tags
+from website.frontend_cache import purge_after_commit
 from website.page_cache import invalidate_public_pages
 
 
@@ -44,6 +50,18 @@ def refresh(article_ids=None) -> None:
     """What readers see of these articles (all, with None) changed."""
     invalidate_public_pages()
     mark_pages_stale(article_ids)
+    purge_frontends(article_ids)
+
+
+def purge_frontends(article_ids=None) -> None:
+    """Purge the pages showing these articles (all, with None) from the caches in front."""
+    if not settings.FRONTENDS:
+        return
+    if isinstance(article_ids, QuerySet):
+        article_ids = article_ids.values_list("pk", flat=True)
+    if article_ids is not None:
+        article_ids = list(article_ids)
+    purge_after_commit(cache_tags.for_changed_articles(article_ids))
 
 
 def article_changed(sender, instance, **kwargs):
@@ -55,8 +73,9 @@ def article_changed(sender, instance, **kwargs):
         refresh([instance.pk, *showing_its_card, *language_version_ids(instance)])
 
 
-def version_changed(sender, **kwargs):
+def version_changed(sender, instance, **kwargs):
     invalidate_public_pages()
+    purge_frontends([instance.article_id])
 
 
 def category_changed(sender, **kwargs):

@@ -35,6 +35,7 @@ from django.utils.cache import (
 from django.utils.http import urlencode
 
 from healthsite import cache
+from website import cache_tags
 from website.models import PageGeneration
 
 logger = logging.getLogger(__name__)
@@ -162,9 +163,9 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self._may_use_cache(request):
+        if not self._is_anonymous_read(request):
             return self._mark_private(request, self.get_response(request))
-        key = page_key(request)
+        key = page_key(request) if settings.PUBLIC_PAGE_CACHE_SECONDS > 0 else None
         stored = cache.get(key) if key else None
         if stored is not None:
             return self._from_stored(request, *stored)
@@ -173,6 +174,7 @@ class PublicPageCacheMiddleware:
             if not response.has_header("ETag"):  # ConditionalGetMiddleware sets it on GET
                 set_response_etag(response)
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+            cache_tags.mark(request, response)
             stored = (response.status_code, list(response.items()), response.content)
             if key:
                 cache.set(key, stored, settings.PUBLIC_PAGE_CACHE_SECONDS)
@@ -182,18 +184,22 @@ class PublicPageCacheMiddleware:
     def _from_stored(request, status, headers, content):
         etag = dict(headers).get("ETag")
         not_modified = get_conditional_response(request, etag=etag)
-        if not_modified is not None:
-            return not_modified
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
+        if not_modified is None:
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+        else:
+            response = not_modified
+            for name, value in headers:
+                if name in ("Cache-Control", *cache_tags.TAG_HEADERS):
+                    response[name] = value
+        cache_tags.refresh_lifetime(response)  # nearer midnight than when it was stored
         return response
 
     @staticmethod
-    def _may_use_cache(request) -> bool:
+    def _is_anonymous_read(request) -> bool:
         return (
-            settings.PUBLIC_PAGE_CACHE_SECONDS > 0
-            and request.method in ("GET", "HEAD")
+            request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         )
 

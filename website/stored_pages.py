@@ -175,6 +175,9 @@ STORED_PAGE_FIELDS = (
     "source_changed_at",
     "live_version__rendered_page",
     "live_version__rendered_with",
+    # Named in the page's cache tags (cache_tags.py).
+    "live_version__category",
+    "live_version__reviewer",
 )
 
 

@@ -15,7 +15,7 @@ from taggit.models import Tag
 from articles.models import Article, ArticleAddress, Category, published_condition
 from articles.versions import build_version
 from reviewers.models import Reviewer
-from website import stored_pages, structured_data
+from website import cache_tags, stored_pages, structured_data
 from website.page_meta import (
     SITE_DESCRIPTION,
     PageMeta,
@@ -73,6 +73,13 @@ def article_detail(request, slug):
         .first()
     )
     if article is not None and article.is_published:
+        version = article.live_version
+        cache_tags.add(
+            request,
+            cache_tags.article(article.pk),
+            cache_tags.category(version.category_id),
+            cache_tags.reviewer(version.reviewer_id),
+        )
         return HttpResponse(stored_pages.published_page(request, article))
     moved = ArticleAddress.objects.filter(slug=slug).select_related("article").first()
     if moved is not None and moved.article.is_published:
@@ -150,6 +157,7 @@ class CategoryView(PublishedArticleListView):
 
     def get_queryset(self):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        cache_tags.add(self.request, cache_tags.category(self.category.pk))
         return self.published_articles().in_category(self.category)
 
     def get_context_data(self, **kwargs):
@@ -180,6 +188,7 @@ class TagView(PublishedArticleListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        cache_tags.add(self.request, cache_tags.tag(self.tag.pk))
         articles = self.published_articles().with_tag(self.tag)
         if not articles.exists():
             raise Http404("No published article has this tag.")
@@ -249,6 +258,7 @@ class ReviewerProfileView(PublishedArticleListView):
 
     def get_queryset(self):
         self.reviewer = get_object_or_404(Reviewer, slug=self.kwargs["slug"])
+        cache_tags.add(self.request, cache_tags.reviewer(self.reviewer.pk))
         return self.published_articles().reviewed_by(self.reviewer)
 
     def get_context_data(self, **kwargs):
