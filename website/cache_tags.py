@@ -35,6 +35,7 @@ LISTING_VIEWS = {
     "website:feed",
     "website:search",
     "website:sitemap",
+    "website:sitemap_section",
     "website:reviewer",
 }
 

@@ -143,7 +143,7 @@ def frontend(url):
     return backend(url)
 
 
-LISTING_PATHS = ["/", "/topics/*", "/tags/*", "/reviewers/*", "/search/*", "/feed/*"]
+LISTING_PATHS = ["/", "/topics/*", "/tags/*", "/reviewers/*", "/search/*", "/feed/*", "/sitemap*"]
 
 
 def paths_for(tags) -> list[str]:
@@ -161,7 +161,7 @@ def paths_for(tags) -> list[str]:
         kind, _, pk = tag.partition(":")
         by_kind.setdefault(kind, []).append(pk)
     if cache_tags.LISTINGS in by_kind:
-        paths += LISTING_PATHS + [reverse("website:sitemap")]
+        paths += LISTING_PATHS
     lookups = [
         ("article", Article.objects.exclude(live_slug=""), "live_slug", "website:article"),
         ("category", Category.objects, "slug", "website:category"),
