@@ -29,6 +29,7 @@ from articles.models import (
 )
 from articles.related import refresh_related_articles
 from articles.review_schedule import next_review_due
+from articles.signals import publication_changed
 from articles.translations import refresh_translation_status
 
 # What a version holds of the working copy it was frozen from (besides its tags); a
@@ -334,5 +335,10 @@ def create_published_version(
             actor=published_by,
             action=f"version {number}: {VersionKind(kind).label.lower()}",
             detail=change_summary,
+        )
+        publication_changed.send(
+            sender=PublishedVersion,
+            article_id=article.pk,
+            event="reviewed" if kind == VersionKind.REVIEWED_UNCHANGED else "published",
         )
     return version

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles.audit import record_event
 from articles.models import Article, ArticleStatus, PublishedVersion, VersionKind
+from articles.signals import publication_changed
 from articles.versions import (
     content_snapshot,
     create_published_version,
@@ -368,6 +369,7 @@ def unpublish(*, article: Article, user, reason: str) -> Article:
         article.publish_at = None
         article.save(update_fields=["status", "publish_at", "updated_at"])
         record_event(article=article, actor=user, action="unpublished", detail=reason.strip())
+        publication_changed.send(sender=Article, article_id=article.pk, event="unpublished")
     return article
 
 
