@@ -150,3 +150,22 @@ def test_a_doi_look_up_fills_the_citation_and_a_failed_one_changes_nothing(
     expect(row.locator("select[name$='-source'] option:checked")).to_have_text("BMJ")
     expect(row.locator(".desk__summary")).to_contain_text("BMJ · The PRISMA 2020 statement")
     row.screenshot(path=screenshots / "editor-desk-look-up-1280.png")
+
+
+def test_the_desk_has_no_accessibility_violations(
+    signed_in, live_server, article_with_ten_citations
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.browser.test_accessibility import AXE_OPTIONS
+
+    page = signed_in
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/articles/article/{article_with_ten_citations.pk}/change/")
+    expect(page.locator("#desk-preview-output h2")).to_have_text("Looking after yourself")
+    page.locator("#citations-group .desk__toggle").first.click()
+
+    # The desk's own parts; the rest of the page is Django's admin.
+    for part in (".desk", "#citations-group", "#faqs-group"):
+        results = Axe().run(page, context=part, options=AXE_OPTIONS)
+        assert results.violations_count == 0, f"{part}: {results.generate_report()}"
