@@ -154,6 +154,10 @@ CLOUDFRONT_API_URL = env.str("HEALTHSITE_CLOUDFRONT_API_URL", default="") or Non
 # How often each process compares the cache's page generation with the one of record in the
 # database, which catches a change whose refresh the cache missed (website/page_cache.py).
 PAGE_CACHE_CHECK_SECONDS = env.float("HEALTHSITE_PAGE_CACHE_CHECK_SECONDS", default=10)
+# How long a listing's counts (a topic's, tag's or reviewer's number of articles) are kept
+# (0: counted on every request); a change readers could see counts them again at once
+# (website/listing_counts.py).
+LISTING_COUNT_SECONDS = env.int("HEALTHSITE_LISTING_COUNT_SECONDS", default=300)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

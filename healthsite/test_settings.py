@@ -14,6 +14,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Tests roll back their transactions, so on-commit invalidation never runs in them; caching
 # tests turn the page cache on themselves (tests/articles/test_caching.py).
 PUBLIC_PAGE_CACHE_SECONDS = 0
+LISTING_COUNT_SECONDS = 0
 # No comparison with the generation of record in the middle of a test counting queries; the
 # tests of that comparison set it to 0.
 PAGE_CACHE_CHECK_SECONDS = 24 * 3600

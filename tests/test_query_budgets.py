@@ -84,3 +84,63 @@ def test_admin_article_list_and_dashboard_do_not_grow_with_articles(admin_client
     for _ in range(30):
         ArticleFactory()
     assert costs() == few
+
+
+@pytest.fixture
+def synthetic_site():
+    """generate_content's articles, in bulk: 10 or 200 of them."""
+    from contentfiles.synthetic import generate_content
+
+    def make(count):
+        generate_content(articles=count)
+
+    return make
+
+
+def listings_of_first_article():
+    """Its topic, tag and reviewer pages, the home page and a search matching every article."""
+    from articles.models import Article
+
+    article = Article.objects.order_by("pk").select_related("live_version__reviewer").first()
+    version = article.live_version
+    return [
+        "/",
+        version.category.get_absolute_url(),
+        f"/tags/{version.tags.first().slug}/",
+        version.reviewer.get_absolute_url(),
+        "/search/?q=sleep+treatment",
+    ]
+
+
+@pytest.mark.parametrize("memoized", [False, True])
+def test_listing_pages_cost_the_same_at_10_and_200_articles(
+    client, settings, synthetic_site, memoized
+):
+    """The same queries with 10 articles as with 200: no page counts or ranks more as the
+    site grows, and with counts memoized (website/listing_counts.py) a listing read again
+    counts nothing."""
+    settings.LISTING_COUNT_SECONDS = 300 if memoized else 0
+    costs = {}
+    for size in (10, 200):
+        synthetic_site(size - (10 if size == 200 else 0))
+        clear_listing_counts()
+        urls = listings_of_first_article()
+        first = [queries_for(client, url) for url in urls]
+        again = [queries_for(client, url) for url in urls]
+        costs[size] = (first, again)
+    assert costs[10] == costs[200]
+    first, again = costs[200]
+    if memoized:
+        # Home: the topics with their counts; category, tag and reviewer: the count.
+        assert [f - a for f, a in zip(first, again, strict=True)] == [1, 1, 1, 1, 0]
+    else:
+        assert first == again
+
+
+def clear_listing_counts():
+    from django.core.cache import cache
+
+    from website.page_cache import current_generation
+
+    cache.clear()
+    current_generation()  # read from its record once

@@ -16,6 +16,7 @@ from articles.models import Article, ArticleAddress, Category, published_conditi
 from articles.versions import build_version
 from reviewers.models import Reviewer
 from website import cache_tags, stored_pages, structured_data
+from website.listing_counts import MemoizedCountPaginator, memoized
 from website.page_meta import (
     SITE_DESCRIPTION,
     PageMeta,
@@ -32,11 +33,17 @@ def can_preview(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm("articles.view_article")
 
 
-def published_topics():
-    """Categories with published articles, each with its ``article_count``."""
-    return Category.objects.annotate(
-        article_count=Count("live_articles", filter=published_condition("live_articles__"))
-    ).filter(article_count__gt=0)
+def published_topics() -> list[Category]:
+    """Categories with published articles, each with its ``article_count`` (memoized: it
+    counts every published article)."""
+    return memoized(
+        "topics",
+        lambda: list(
+            Category.objects.annotate(
+                article_count=Count("live_articles", filter=published_condition("live_articles__"))
+            ).filter(article_count__gt=0)
+        ),
+    )
 
 
 def home(request):
@@ -115,6 +122,13 @@ class PublishedArticleListView(ListView):
     def published_articles(self):
         return Article.objects.published().for_listing()
 
+    def count_key(self) -> str:
+        """What the list's count is memoized under (website/listing_counts.py)."""
+        raise NotImplementedError
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return MemoizedCountPaginator(queryset, per_page, count_key=self.count_key(), **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.head_context(context))
@@ -160,6 +174,9 @@ class CategoryView(PublishedArticleListView):
         cache_tags.add(self.request, cache_tags.category(self.category.pk))
         return self.published_articles().in_category(self.category)
 
+    def count_key(self):
+        return f"category:{self.category.pk}"
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             category=self.category, current_category_slug=self.category.slug, **kwargs
@@ -190,9 +207,12 @@ class TagView(PublishedArticleListView):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         cache_tags.add(self.request, cache_tags.tag(self.tag.pk))
         articles = self.published_articles().with_tag(self.tag)
-        if not articles.exists():
+        if not memoized(self.count_key(), articles.count):
             raise Http404("No published article has this tag.")
         return articles
+
+    def count_key(self):
+        return f"tag:{self.tag.pk}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -260,6 +280,9 @@ class ReviewerProfileView(PublishedArticleListView):
         self.reviewer = get_object_or_404(Reviewer, slug=self.kwargs["slug"])
         cache_tags.add(self.request, cache_tags.reviewer(self.reviewer.pk))
         return self.published_articles().reviewed_by(self.reviewer)
+
+    def count_key(self):
+        return f"reviewer:{self.reviewer.pk}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(reviewer=self.reviewer, **kwargs)
