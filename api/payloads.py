@@ -5,9 +5,31 @@ content, address, topic, tags, byline, image and sample flag are the version's; 
 dates are the workflow's (the version's review date, the article's next review due).
 """
 
+import functools
+
 from django.urls import reverse
+from django.utils import translation
 
 from articles.markdown import html_to_text
+
+
+@functools.cache
+def _pattern(name: str, argument: str, language: str) -> str:
+    return reverse(name, kwargs={argument: "__value__"}).replace("__value__", "{}")
+
+
+def absolute(request, path: str) -> str:
+    """``request.build_absolute_uri(path)`` for a path, with the origin worked out once."""
+    origin = getattr(request, "_api_origin", None)
+    if origin is None:
+        origin = request._api_origin = f"{request.scheme}://{request.get_host()}"
+    return origin + path
+
+
+def link(request, name: str, argument: str, value) -> str:
+    """The absolute URL of a named route with one argument: what reverse() gives, without
+    resolving the route again for each of a page's dozens of links."""
+    return absolute(request, _pattern(name, argument, translation.get_language()).format(value))
 
 
 def _image(request, image, renditions, *, width, height, alt="", credit="") -> dict | None:
@@ -15,14 +37,14 @@ def _image(request, image, renditions, *, width, height, alt="", credit="") -> d
         return None
     storage = image.storage
     return {
-        "url": request.build_absolute_uri(image.url),
+        "url": absolute(request, image.url),
         "width": width,
         "height": height,
         "alt": alt,
         "credit": credit,
         "renditions": [
             {
-                "url": request.build_absolute_uri(storage.url(r["name"])),
+                "url": absolute(request, storage.url(r["name"])),
                 "width": r["width"],
                 "height": r["height"],
                 "format": r["format"],
@@ -37,7 +59,7 @@ def category_ref(request, category) -> dict:
         "id": category.pk,
         "slug": category.slug,
         "name": category.name,
-        "url": request.build_absolute_uri(category.get_absolute_url()),
+        "url": link(request, "website:category", "slug", category.slug),
     }
 
 
@@ -53,7 +75,7 @@ def tag(request, tag) -> dict:
     return {
         "slug": tag.slug,
         "name": tag.name,
-        "url": request.build_absolute_uri(reverse("website:tag", kwargs={"slug": tag.slug})),
+        "url": link(request, "website:tag", "slug", tag.slug),
     }
 
 
@@ -65,7 +87,7 @@ def reviewer(request, reviewer) -> dict:
         "credentials": reviewer.credentials,
         "name_with_credentials": reviewer.name_with_credentials,
         "specialty": reviewer.specialty,
-        "url": request.build_absolute_uri(reviewer.get_absolute_url()),
+        "url": link(request, "website:reviewer", "slug", reviewer.slug),
         "photo": _image(
             request,
             reviewer.photo,
@@ -102,10 +124,8 @@ def article_summary(request, article) -> dict:
         "slug": version.slug,
         "title": version.title,
         "summary": version.summary,
-        "url": request.build_absolute_uri(version.get_absolute_url()),
-        "api_url": request.build_absolute_uri(
-            reverse("api:article", kwargs={"article_id": article.pk})
-        ),
+        "url": absolute(request, version.get_absolute_url()),
+        "api_url": link(request, "api:article", "article_id", article.pk),
         "language": version.language,
         "translation_of": article.translation_of_id,
         "translation_out_of_date": article.translation_is_out_of_date,
@@ -163,10 +183,8 @@ def article(request, article_, *, translations=()) -> dict:
                 "id": other.pk,
                 "language": other.live_version.language,
                 "title": other.live_version.title,
-                "url": request.build_absolute_uri(other.live_version.get_absolute_url()),
-                "api_url": request.build_absolute_uri(
-                    reverse("api:article", kwargs={"article_id": other.pk})
-                ),
+                "url": absolute(request, other.live_version.get_absolute_url()),
+                "api_url": link(request, "api:article", "article_id", other.pk),
             }
             for other in translations
         ],

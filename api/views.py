@@ -173,7 +173,11 @@ def list_articles(request, query: Query[ArticleQuery]):
     """Published articles in order of first publication (oldest first), a page at a time.
     The order never changes: an article published while you page through comes at the end,
     and one unpublished meanwhile shifts nothing. Walk every page with ``next_cursor``."""
-    articles = _filtered(live_articles(), query).order_by("published_at", "pk")
+    articles = (
+        _filtered(live_articles(), query)
+        .defer(*(f"live_version__{name}" for name in ("body_html", "outline", "sources", "faqs")))
+        .order_by("published_at", "pk")
+    )
     if query.cursor:
         articles = after_cursor(articles, query.cursor)
     page = list(articles[: query.limit + 1])

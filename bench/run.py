@@ -177,26 +177,70 @@ def run_wrk(url: str, duration: int, connections: int, script: Path | None = Non
     }
 
 
+def api_rows(database_url: str, duration: int, connections: int) -> list:
+    """Rows for the content API (docs/api.md), uncached as it always is: /healthz, a page of
+    20 articles and one article, each request with a key (checked, rate-limited, counted)."""
+    code = (
+        "from api.keys import create_api_key;"
+        "from api.models import ApiConsumer;"
+        "from articles.models import Article;"
+        "c, _ = ApiConsumer.objects.get_or_create(name='Benchmark', "
+        "defaults={'contact_email': 'bench@example.org'});"
+        "c.rate_limit_per_minute = 10**9; c.save();"
+        "a = Article.objects.published().order_by('pk').first();"
+        "print('key', create_api_key(consumer=c, label='bench').secret, a.pk)"
+    )
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code],
+        cwd=ROOT, env=environment(database_url, 0), check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    secret, article_id = re.search(r"^key (\S+) (\d+)$", out, flags=re.M).groups()
+    script = WORK / "api_key.lua"
+    script.write_text(f'wrk.headers["Authorization"] = "Bearer {secret}"\n')
+    paths = {
+        "api: 20 articles": "/api/v1/articles?limit=20",
+        "api: one article": f"/api/v1/articles/{article_id}",
+    }
+    server = Server(database_url, 0)
+    try:
+        results = {"healthz": run_wrk(server.base + "/healthz", duration, connections)}
+        for name, path in paths.items():
+            request = urllib.request.Request(
+                server.base + path, headers={"Authorization": f"Bearer {secret}"}
+            )
+            for _ in range(20):
+                urllib.request.urlopen(request, timeout=10).read()
+            results[name] = run_wrk(server.base + path, duration, connections, script=script)
+    finally:
+        server.stop()
+    floor = results["healthz"]["rps"]
+    return [(f"{name} (uncached)", r, r["rps"] / floor) for name, r in results.items()]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10000)
     parser.add_argument("--duration", type=int, default=10, help="seconds per URL")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--database-url", default=None, help="default: SQLite in bench/.work")
+    parser.add_argument("--skip-api", action="store_true", help="leave out the API's rows")
+    parser.add_argument("--only-api", action="store_true", help="only the API's rows")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
     WORK.mkdir(parents=True, exist_ok=True)
     database_url = args.database_url or f"sqlite:///{WORK / 'bench.sqlite3'}"
     prepare(database_url, args.articles)
-    urls = sample_urls(database_url)
-    first_views = first_view_script(database_url, exclude=urls["article"])
+    if not args.only_api:
+        urls = sample_urls(database_url)
+        first_views = first_view_script(database_url, exclude=urls["article"])
 
     rows = []
-    for label, cache_seconds, pages in [
+    runs = [
         ("cached", 3600, ["article", "category", "search"]),
         ("uncached", 0, ["article", "category", "search"]),
-    ]:
+    ]
+    for label, cache_seconds, pages in [] if args.only_api else runs:
         server = Server(database_url, cache_seconds)
         try:
             results = {}
@@ -214,6 +258,8 @@ def main():
         floor = results["healthz"]["rps"]
         for page, result in results.items():
             rows.append((f"{page} ({label})", result, result["rps"] / floor))
+    if not args.skip_api:
+        rows += api_rows(database_url, args.duration, args.connections)
 
     print(f"\n{args.articles} synthetic articles; wrk -t2 -c{args.connections} "
           f"-d{args.duration}s; gunicorn 2 workers; {database_url.split(':')[0]}\n")  # fmt: skip
