@@ -3,8 +3,12 @@ every answer is validated against them before it is sent (api/views.py)."""
 
 import datetime
 
-from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
+
+
+class Schema(BaseModel):
+    """Plain pydantic models: answers are built as dicts (api/payloads.py), so ninja's
+    Schema, which reads Django objects attribute by attribute, would only slow them down."""
 
 
 class Error(Schema):
