@@ -14,8 +14,6 @@ The changes come as Django's model signals, and as articles.signals.live_article
 for changes the articles app makes with QuerySet.update or in bulk.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
@@ -26,7 +24,7 @@ from articles.related import articles_showing_card_of
 from articles.signals import live_articles_changed
 from articles.translations import language_version_ids
 from reviewers.models import Reviewer
-from website import cache_tags
+from website import cache_tags, stored_pages
 from website.frontend_cache import purge_after_commit
 from website.page_cache import invalidate_public_pages
 
@@ -42,7 +40,7 @@ def mark_pages_stale(article_ids=None) -> None:
     if article_ids is not None:
         live = live.filter(pk__in=article_ids)
     PublishedVersion.objects.filter(pk__in=live.values("live_version_id")).update(
-        rendered_with=f"stale:{uuid.uuid4().hex}"
+        rendered_with=stored_pages.stale_marker()
     )
 
 

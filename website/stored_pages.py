@@ -11,18 +11,27 @@ footer. The page that thanks a reader for their feedback (``?feedback=thanks``) 
 for them and not stored.
 
 A stored page is current while its ``rendered_with`` equals rendering_fingerprint(). It
-stops being current when something it shows changes: website/invalidation.py marks it
-stale (mark_pages_stale), and a deploy that changes the templates, static files or
-the apps' code changes the fingerprint. A page that is not current is rendered again on its
-next view.
+stops being current in two ways, which are served differently:
+
+- something it shows changes: website/invalidation.py marks it stale (mark_pages_stale
+  writes a ``stale:`` marker), and it is rendered again on its next view, so a reader never
+  gets outdated content (a new publication has a new version, never rendered yet);
+- a deploy changes the templates, static files or the apps' code, so the fingerprint
+  changes: the page still shows the version's content as it is, so readers keep getting
+  that rendering until ``render_article_pages`` (render_stale_pages), run in the background
+  by the deploy, renders it again. In development (DEBUG) such a page is rendered again on
+  its next view, so a template edit shows at once.
 """
 
+import contextlib
 import functools
 import hashlib
+import uuid
 from pathlib import Path
 from urllib.parse import urljoin
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -185,13 +194,32 @@ STORED_PAGE_FIELDS = (
 NOT_RENDERED_FIELDS = ("content", "search_text", "search_document", "rendered_page")
 
 
+# How a stored page is marked when something it shows changes (followed by a random part).
+STALE = "stale:"
+
+
+def stale_marker() -> str:
+    return f"{STALE}{uuid.uuid4().hex}"
+
+
+def shows_current_content(version: PublishedVersion) -> bool:
+    """Whether the version's stored page, current or rendered by an earlier release, shows
+    what readers should see: it was rendered and nothing it shows changed since."""
+    marker = version.rendered_with
+    if marker == rendering_fingerprint():
+        return True
+    return bool(version.rendered_page and marker) and not (
+        marker.startswith(STALE) or settings.DEBUG
+    )
+
+
 def published_page(request, article: Article) -> str:
     """The page of a published article, loaded with STORED_PAGE_FIELDS: stored, or rendered
-    and stored first if the stored one is not current."""
+    and stored first if what the stored one shows changed."""
     version = article.live_version
     read_marker = version.rendered_with
     thanked = request.GET.get("feedback") == "thanks"
-    if read_marker == rendering_fingerprint() and not thanked:
+    if shows_current_content(version) and not thanked:
         return page_for_request(request, article, version.rendered_page)
     article = _for_rendering().get(pk=article.pk)
     if thanked:
@@ -202,24 +230,42 @@ def published_page(request, article: Article) -> str:
     return page_for_request(request, article, page)
 
 
-def render_stale_pages() -> int:
+def render_stale_pages(*, batch_size: int = 20) -> int:
     """Render and store the page of every published article whose stored page is not
     current, so that no reader waits for it after a deploy or a change shown on every page.
-    Returns how many were stored."""
-    stored = 0
-    stale = (
-        Article.objects.published()
-        .exclude(live_version__rendered_with=rendering_fingerprint())
-        .values_list("pk", flat=True)
-    )
-    for pk in list(stale):
-        # The marker is read with the data, in one query.
-        article = _for_rendering().get(pk=pk)
-        page = render_page(article, article.live_version, is_preview=False)
-        stored += _store(
-            article.live_version_id, page, read_marker=article.live_version.rendered_with
-        )
-    return stored
+    Returns how many were stored.
+
+    Works through the pages in batches, in order: an interrupted run leaves the pages it
+    stored current, and the next run takes only the rest. Several may run at once (one per
+    server after a deploy): on PostgreSQL each batch is claimed with ``FOR UPDATE SKIP
+    LOCKED``, so each run renders other pages; elsewhere they may render the same page
+    twice, and the marker check keeps either result correct.
+    """
+    fingerprint = rendering_fingerprint()
+    claims = connection.features.has_select_for_update_skip_locked
+    stored, after = 0, 0
+    while True:
+        with transaction.atomic() if claims else contextlib.nullcontext():
+            stale = (
+                PublishedVersion.objects.filter(
+                    live_article__in=Article.objects.published(), pk__gt=after
+                )
+                .exclude(rendered_with=fingerprint)
+                .order_by("pk")
+            )
+            if claims:
+                stale = stale.select_for_update(skip_locked=True, of=("self",))
+            batch = list(stale.values_list("pk", "live_article__pk")[:batch_size])
+            if not batch:
+                return stored
+            for _version_id, article_id in batch:
+                # The marker is read with the data, in one query.
+                article = _for_rendering().get(pk=article_id)
+                page = render_page(article, article.live_version, is_preview=False)
+                stored += _store(
+                    article.live_version_id, page, read_marker=article.live_version.rendered_with
+                )
+            after = batch[-1][0]
 
 
 def _for_rendering():

@@ -9,13 +9,13 @@ import datetime
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, PublishedVersion
+from articles.models import Article, Category, PublishedVersion
 from articles.review_schedule import update_review_schedule
 from editorial.services import unpublish
 from tests.factories import ArticleFactory, CategoryFactory, ReviewerFactory, republish, role_user
@@ -164,14 +164,101 @@ def test_related_cards_follow_the_articles_they_show(client, article):
     assert "Sciatica" not in page(client, article)
 
 
-def test_a_deploy_that_changes_the_templates_or_code_renders_pages_again(
+def test_after_a_deploy_readers_get_the_previous_rendering_until_it_is_rendered_again(
+    client, article, monkeypatch
+):
+    before = page(client, article)
+    previous = stored(article).rendered_with
+    monkeypatch.setattr(article_pages, "rendering_fingerprint", lambda: "next-deploy")
+    assert queries_for(client, article) == 1  # nothing it shows changed: served as stored
+    assert page(client, article) == before
+    assert stored(article).rendered_with == previous
+    call_command("render_article_pages", stdout=StringIO())
+    assert stored(article).rendered_with == "next-deploy"
+    assert queries_for(client, article) == 1
+
+
+def test_after_a_deploy_a_changed_page_is_rendered_again_on_its_next_view(
     client, article, monkeypatch
 ):
     page(client, article)
     monkeypatch.setattr(article_pages, "rendering_fingerprint", lambda: "next-deploy")
-    assert queries_for(client, article) > 1  # rendered again
+    article.title = "Back pain: a new title"
+    article.save()
+    republish(article, change_summary="New title")  # a new version: never rendered
+    assert "Back pain: a new title" in page(client, article)
+    Category.objects.filter(pk=article.category_id).update(name="Spine")
+    mark_pages_stale([article.pk])  # as the category's edit does
+    assert queries_for(client, article) > 1
+    assert "Spine" in page(client, article)
     assert stored(article).rendered_with == "next-deploy"
-    assert queries_for(client, article) == 1
+
+
+def test_in_development_a_template_change_shows_at_once(client, article, monkeypatch, settings):
+    page(client, article)
+    settings.DEBUG = True
+    monkeypatch.setattr(article_pages, "rendering_fingerprint", lambda: "edited-template")
+    assert queries_for(client, article) > 1
+    assert stored(article).rendered_with == "edited-template"
+
+
+def test_render_article_pages_resumes_where_an_interrupted_run_stopped(monkeypatch):
+    articles = [ArticleFactory() for _ in range(5)]
+    render = article_pages.render_page
+    rendered = []
+
+    def render_then_stop(*args, **kwargs):
+        if len(rendered) == 3:
+            raise KeyboardInterrupt
+        rendered.append(args[0].pk)
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(article_pages, "render_page", render_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        article_pages.render_stale_pages(batch_size=2)
+    # The first batch at least (PostgreSQL rolls back the interrupted batch).
+    done = sum(is_current(article) for article in articles)
+    assert 2 <= done <= 3
+    monkeypatch.setattr(article_pages, "render_page", render)
+    assert article_pages.render_stale_pages(batch_size=2) == 5 - done
+    assert all(is_current(article) for article in articles)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="claims need FOR UPDATE SKIP LOCKED")
+@pytest.mark.django_db(transaction=True)
+def test_render_article_pages_skips_the_pages_another_run_claimed():
+    import threading
+
+    articles = [ArticleFactory() for _ in range(3)]
+    claimed = articles[1]
+    locked, release = threading.Event(), threading.Event()
+
+    def another_run():
+        from django.db import connections, transaction
+
+        with transaction.atomic():
+            version = PublishedVersion.objects.select_for_update().filter(pk=stored(claimed).pk)
+            assert version.values_list("pk", flat=True).get()
+            locked.set()
+            release.wait(10)
+        connections.close_all()
+
+    thread = threading.Thread(target=another_run)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        assert article_pages.render_stale_pages(batch_size=10) == 2
+        assert [is_current(article) for article in articles] == [True, False, True]
+    finally:
+        release.set()
+        thread.join()
+    assert article_pages.render_stale_pages() == 1
+
+
+def test_render_article_pages_refuses_a_batch_size_below_one():
+    with pytest.raises(CommandError, match="--batch-size must be at least 1, not 0"):
+        call_command("render_article_pages", "--batch-size", "0")
 
 
 def test_a_change_made_while_a_page_renders_keeps_that_page_from_being_stored(
