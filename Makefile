@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser-deps run test lint format check clean
+.PHONY: help install messages browser-deps run test lint format check clean
 
 help:
 	@echo "make run     set up and serve the demo site on http://$(HOST):$(PORT)"
@@ -23,7 +23,16 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed messages
+
+# The interface in each language: locale/*/LC_MESSAGES/django.po, compiled with Debian's
+# gettext (apt-get install gettext). The .mo files are built, not committed, so they never
+# lag the .po they come from.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+messages: $(MO_FILES)
+locale/%.mo: locale/%.po
+	@command -v msgfmt >/dev/null 2>&1 || { echo "msgfmt is missing: apt-get install gettext"; exit 1; }
+	msgfmt --check -o $@ $<
 
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
@@ -61,3 +70,4 @@ check: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -f $(MO_FILES)

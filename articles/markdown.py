@@ -24,6 +24,8 @@ from html.parser import HTMLParser
 import nh3
 from django.utils.html import escape, format_html
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.container import container_plugin
@@ -110,22 +112,24 @@ def _render_citation(renderer, tokens, idx, options, env):
     return format_html(
         '<span class="trusted-source">'
         '<button type="button" class="ts-toggle" aria-expanded="false" aria-controls="{}">'
-        'Trusted Source<span class="visually-hidden">: {}</span></button>'
+        '{}<span class="visually-hidden">: {}</span></button>'
         '<span class="ts-panel" id="{}" hidden>'
         '<span class="ts-name">{}</span> '
         '<span class="ts-label">{}</span> '
-        '<a class="ts-go" href="{}">Go to source<span class="visually-hidden">: {}</span></a> '
-        '<a class="ts-ref" href="#source-{}">Source {} in the list below</a>'
+        '<a class="ts-go" href="{}">{}<span class="visually-hidden">: {}</span></a> '
+        '<a class="ts-ref" href="#source-{}">{}</a>'
         "</span></span>",
         panel_id,
+        _("Trusted Source"),
         cited.source_name,
         panel_id,
         cited.source_name,
         cited.trust_label,
         cited.url,
+        _("Go to source"),
         cited.title,
         cited.number,
-        cited.number,
+        _("Source %(number)s in the list below") % {"number": cited.number},
     )
 
 
@@ -203,9 +207,13 @@ class CalloutKind:
 CALLOUT_KINDS = {
     kind.name: kind
     for kind in [
-        CalloutKind("emergency", "Immediate action required", "Call your emergency number now"),
-        CalloutKind("urgent", "Urgent advice", "Get medical help soon"),
-        CalloutKind("info", "Good to know", ""),
+        CalloutKind(
+            "emergency",
+            gettext_lazy("Immediate action required"),
+            gettext_lazy("Call your emergency number now"),
+        ),
+        CalloutKind("urgent", gettext_lazy("Urgent advice"), gettext_lazy("Get medical help soon")),
+        CalloutKind("info", gettext_lazy("Good to know"), ""),
     ]
 }
 CALLOUT_LINE = re.compile(r"^(\S+)\s*(.*)$")
@@ -226,7 +234,7 @@ def _callout_renderer(kind: CalloutKind):
         env["callouts"] = env.get("callouts", 0) + 1
         heading_id = f"{env.get('id_prefix', 'ts')}-callout-{env['callouts']}"
         match = CALLOUT_LINE.match(token.info.strip())
-        heading = (match.group(2) if match else "").strip() or kind.default_heading
+        heading = (match.group(2) if match else "").strip() or str(kind.default_heading)
         # One level below the heading it follows; before any, the level the text starts at.
         last = env.get("last_heading_level")
         level = min(last + 1 if last else env.get("top_heading_level", 2), 6)

@@ -70,7 +70,9 @@ def language_versions(article: Article) -> list[Article]:
         Article.objects.published()
         .filter(Q(pk=root_id) | Q(translation_of_id=root_id))
         .exclude(pk=article.pk)
-        .only("language", "live_slug", "status", "published_at", "live_version_id")
+        .only(
+            "language", "live_slug", "status", "published_at", "live_version_id", "translation_of"
+        )
         .order_by("language")
     )
 

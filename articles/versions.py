@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from taggit.models import Tag
 
 from articles.audit import record_event
@@ -153,8 +153,8 @@ def _source_entry(number: int, citation: Citation) -> dict:
         "key": data.pop("key"),
         "source_name": citation.source.name,
         "source_url": citation.source.url,
-        "source_type": citation.source.get_source_type_display(),
-        "trust_label": citation.source.trust_label,
+        "source_type": str(citation.source.get_source_type_display()),
+        "trust_label": citation.source.reader_trust_label(),
         **data,
     }
 
@@ -167,6 +167,13 @@ def build_version(
 
     Used both to freeze a version at publication and to preview unpublished content.
     """
+    # Rendered in the article's language: the Trusted Source controls, callouts, source types
+    # and trust labels are frozen as its readers see them.
+    with translation.override(article.language):
+        return _build_version(article, citations=citations, faqs=faqs, tag_ids=tag_ids, **fields)
+
+
+def _build_version(article, *, citations, faqs, tag_ids, **fields) -> PublishedVersion:
     if citations is None:
         citations = list(article.citations.select_related("source"))
     if faqs is None:
@@ -178,7 +185,7 @@ def build_version(
             key=citation.key,
             number=number,
             source_name=citation.source.name,
-            trust_label=citation.source.trust_label,
+            trust_label=citation.source.reader_trust_label(),
             title=citation.title,
             url=citation.url,
         )

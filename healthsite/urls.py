@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -32,7 +33,9 @@ urlpatterns = [
     path("", include("api.urls")),
     path("", include("editorial.urls")),
     path("", include("feedback.urls")),
-    path("", include("website.urls")),
+    # The readers' pages, robots.txt and the sitemap: in the default language at today's
+    # addresses, in every other language under its prefix (/es/…).
+    *i18n_patterns(path("", include("website.urls")), prefix_default_language=False),
 ]
 
 if settings.DEBUG:

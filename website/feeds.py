@@ -1,10 +1,13 @@
 """RSS 2.0 feeds: the latest articles (/feed/) and the latest in each topic
-(/topics/<slug>/feed/). Each item is the live version as readers see it."""
+(/topics/<slug>/feed/), one per language (/es/feed/…: the articles in that language, and
+the feed's language element says which). Each item is the live version as readers see it."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from articles.models import Article, Category
 
@@ -13,16 +16,16 @@ FEED_LENGTH = 20
 
 class LatestArticlesFeed(Feed):
     def title(self):
-        return f"{settings.SITE_NAME}: latest articles"
+        return _("%(site)s: latest articles") % {"site": settings.SITE_NAME}
 
     def link(self):
         return reverse("website:home")
 
     def description(self):
-        return "The latest medically reviewed articles, each linked to its sources."
+        return _("The latest medically reviewed articles, each linked to its sources.")
 
     def items(self):
-        return Article.objects.published().for_listing()[:FEED_LENGTH]
+        return Article.objects.published().in_language(get_language()).for_listing()[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.live_version.title
@@ -54,7 +57,14 @@ class CategoryFeed(LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def description(self, obj):
-        return obj.description or f"The latest medically reviewed articles about {obj.name}."
+        return obj.description or _("The latest medically reviewed articles about %(topic)s.") % {
+            "topic": obj.name
+        }
 
     def items(self, obj):
-        return Article.objects.published().for_listing().in_category(obj)[:FEED_LENGTH]
+        return (
+            Article.objects.published()
+            .in_language(get_language())
+            .for_listing()
+            .in_category(obj)[:FEED_LENGTH]
+        )

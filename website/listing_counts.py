@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.utils.translation import get_language
 
 from healthsite import cache
 from website.page_cache import current_generation
@@ -28,7 +29,8 @@ def memoized(key: str, compute: Callable[[], T]) -> T:
     generation = current_generation() if seconds else None
     if generation is None:
         return compute()
-    cache_key = f"listing-counts:{generation}:{key}"
+    # The reader's language too: every listing shows the articles in it (website/locale.py).
+    cache_key = f"listing-counts:{generation}:{get_language()}:{key}"
     value = cache.get(cache_key)
     if value is None:
         value = compute()

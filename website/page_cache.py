@@ -36,6 +36,7 @@ from django.utils.http import urlencode
 
 from healthsite import cache
 from website import cache_tags
+from website.locale import address_language
 from website.models import PageGeneration
 
 logger = logging.getLogger(__name__)
@@ -137,8 +138,8 @@ KEY_PARAMETERS = ("page", "q", "feedback")
 
 def page_key(request) -> str | None:
     """What a stored page depends on: the scheme and host (absolute URLs in the page), the
-    path, the parameters pages read, and (below) the generation and the day. None when the
-    cache is down."""
+    path, the parameters pages read, and (below) the generation, the day and the language
+    (website/locale.py: the address alone decides it). None when the cache is down."""
     parameters = urlencode(
         [(name, value) for name in KEY_PARAMETERS for value in request.GET.getlist(name)]
     )
@@ -147,7 +148,8 @@ def page_key(request) -> str | None:
     generation = current_generation()
     if generation is None:
         return None
-    return f"public-page:{generation}:{timezone.localdate():%Y%m%d}:{digest}"
+    language = address_language(request.path_info)
+    return f"public-page:{generation}:{timezone.localdate():%Y%m%d}:{language}:{digest}"
 
 
 class PublicPageCacheMiddleware:

@@ -8,14 +8,20 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 
 from images.renditions import shared_image
 from website.structured_data import iso_datetime
 
-SITE_DESCRIPTION = (
+SITE_DESCRIPTION = gettext_lazy(
     "Health information you can trust: every article is medically reviewed and every claim "
     "is linked to its source."
 )
+
+
+# Open Graph names a locale with its country; the site's English is British.
+OG_LOCALES = {"en": "en_GB", "es": "es_ES"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,13 @@ class PageMeta:
     robots: str = ""  # e.g. "noindex"; empty: the default (index, follow)
     feeds: tuple[FeedLink, ...] = ()
     og_properties: tuple[tuple[str, str], ...] = ()  # e.g. ("article:section", "Back Pain")
+    # (hreflang, absolute URL) of each language version, with x-default (website/languages.py)
+    alternates: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def og_locale(self) -> str:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        return OG_LOCALES.get(language, translation.to_locale(language))
 
     @property
     def og_title(self) -> str:
@@ -91,7 +104,7 @@ def hero_image(request, version) -> SocialImage | None:
 
 def site_feed(request) -> FeedLink:
     return FeedLink(
-        title=f"{settings.SITE_NAME}: latest articles",
+        title=gettext("%(site)s: latest articles") % {"site": settings.SITE_NAME},
         url=request.build_absolute_uri(reverse("website:feed")),
     )
 
@@ -103,7 +116,9 @@ def category_feed(request, category) -> FeedLink:
     )
 
 
-def article_meta(request, *, article, version, tags=(), is_preview=False) -> PageMeta:
+def article_meta(
+    request, *, article, version, tags=(), is_preview=False, alternates=()
+) -> PageMeta:
     """An article page: its live version's title and summary (a preview: the working copy's,
     never indexed)."""
     properties = [("article:section", version.category.name)]
@@ -121,4 +136,5 @@ def article_meta(request, *, article, version, tags=(), is_preview=False) -> Pag
         image=hero_image(request, version),
         robots="noindex, nofollow" if is_preview else "",
         og_properties=tuple(properties),
+        alternates=alternates,
     )

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Case, IntegerField, When
 from django.db.models.expressions import RawSQL
@@ -30,8 +31,16 @@ from articles.search_index import SQLITE_TABLE, TITLE_DOCUMENT
 # Longer input is cut, not refused: nobody types more, and it bounds the work per request.
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
-# The text search configuration on PostgreSQL (a language's stemming and stop words).
+# The text search configuration on PostgreSQL (a language's stemming and stop words), for
+# each language; migration 0016 builds each version's document with its own language's.
 SEARCH_CONFIG = "english"
+SEARCH_CONFIGS = {"en": "english", "es": "spanish"}
+
+
+def search_config(language: str) -> str:
+    return SEARCH_CONFIGS.get(language, SEARCH_CONFIG)
+
+
 TITLE_CANDIDATES = 100
 OTHER_CANDIDATES = 400
 # bm25 weights of the FTS5 columns: title, summary, body and FAQs.
@@ -134,6 +143,7 @@ class SearchResults:
 
     query: str
     config: str = SEARCH_CONFIG
+    language: str = settings.LANGUAGE_CODE  # only articles in this language are found
     terms: Terms = field(init=False)
 
     def __post_init__(self):
@@ -186,8 +196,8 @@ class SearchResults:
 
     def _published(self):
         return (
-            "a.status = %s AND a.published_at <= %s",
-            [ArticleStatus.PUBLISHED.value, timezone.now()],
+            "a.status = %s AND a.published_at <= %s AND a.language = %s",
+            [ArticleStatus.PUBLISHED.value, timezone.now(), self.language],
         )
 
     def _sqlite_ranking(self):
@@ -223,7 +233,9 @@ class SearchResults:
 
     def _postgresql_ranking(self):
         published, published_params = self._published()
-        title = TITLE_DOCUMENT.format(config="english", row="v.")
+        # The title index (articles.search_index) is English's; another language's title
+        # matches are found among that language's articles without it.
+        title = TITLE_DOCUMENT.format(config=self.config, row="v.")
 
         def candidates(condition):
             return f"""
@@ -269,7 +281,9 @@ class SearchResults:
         )
 
 
-def search_articles(raw_query: str | None, *, config: str = SEARCH_CONFIG) -> SearchResults:
-    """Published articles matching the query, best first, ready for listing, each with a
-    ``search_snippet``. An empty query, or one with no word to look for, finds nothing."""
-    return SearchResults(clean_query(raw_query), config=config)
+def search_articles(raw_query: str | None, *, language: str | None = None) -> SearchResults:
+    """Published articles in the language (the default one when not given) matching the
+    query, best first, ready for listing, each with a ``search_snippet``. An empty query, or
+    one with no word to look for, finds nothing."""
+    language = language or settings.LANGUAGE_CODE
+    return SearchResults(clean_query(raw_query), config=search_config(language), language=language)

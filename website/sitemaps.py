@@ -9,12 +9,13 @@ live versions the page shows.
 """
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article, Category, published_condition
 from reviewers.models import Reviewer
+from website.languages import alternates, article_links
 
 LIVE_PUBLISHED_AT = "live_version__published_at"
 
@@ -50,14 +51,38 @@ class HomeSitemap(Sitemap):
 
 
 class ArticleSitemap(LastmodSitemap):
+    """Every published article, in its own language, with its language versions as
+    xhtml:link alternates (and x-default) when it has any: one more query per page."""
+
     def items(self):
         return (
             Article.objects.published()
             # The live version's publication, kept on the article (no join).
             .annotate(lastmod=F("live_published_at"))
-            .only("slug", "live_slug", "language")
+            .only("slug", "live_slug", "language", "translation_of")
             .order_by("pk")
         )
+
+    def _urls(self, page, protocol, domain):
+        urls = super()._urls(page, protocol, domain)
+        roots = {url["item"].translation_of_id or url["item"].pk for url in urls}
+        family = {}
+        for article in (
+            Article.objects.published()
+            .filter(Q(pk__in=roots) | Q(translation_of__in=roots))
+            .only("live_slug", "slug", "language", "translation_of")
+        ):
+            family.setdefault(article.translation_of_id or article.pk, []).append(article)
+        for url in urls:
+            item = url["item"]
+            links = article_links(
+                item, family.get(item.translation_of_id or item.pk, []), url=item.get_absolute_url()
+            )
+            url["alternates"] = [
+                {"lang_code": code, "location": f"{protocol}://{domain}{path}"}
+                for code, path in alternates(links, lambda path: path)
+            ]
+        return urls
 
 
 class CategorySitemap(LastmodSitemap):

@@ -34,14 +34,15 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from articles.models import Article, PublishedVersion
 from articles.related import related_articles
 from articles.translations import language_versions
 from articles.versions import tags_of
-from website import context_processors, structured_data
+from website import context_processors, languages, structured_data
 from website.page_meta import article_meta
 
 # Absolute URLs in a stored page start with this; each request puts its own origin in.
@@ -62,9 +63,13 @@ _SOURCE_ROOTS = (
     "articles",
     "feedback",
     "website",
+    "locale",
 )
-_SOURCE_SUFFIXES = {".html", ".txt", ".py", ".css", ".js", ".svg", ".png", ".webp", ".woff2"}
-_SETTINGS = ("SITE_NAME", "STATIC_URL", "MEDIA_URL", "TIME_ZONE", "LANGUAGE_CODE")
+_SOURCE_SUFFIXES = {
+    *(".html", ".txt", ".py", ".css", ".js", ".svg", ".png", ".webp", ".woff2"),
+    ".po",  # the interface's translations
+}
+_SETTINGS = ("SITE_NAME", "STATIC_URL", "MEDIA_URL", "TIME_ZONE", "LANGUAGE_CODE", "LANGUAGES")
 
 
 class _StoredPageRequest:
@@ -113,6 +118,11 @@ def rendering_fingerprint() -> str:
 def render_page(
     article: Article, version: PublishedVersion, *, is_preview: bool, request=None
 ) -> str:
+    with translation.override(version.language):
+        return _render_page(article, version, is_preview=is_preview, request=request)
+
+
+def _render_page(article, version, *, is_preview, request) -> str:
     """The article's page showing ``version``: its live version, or a preview's unsaved one,
     with markers where page_for_request puts in what varies by request or day. Without a
     ``request`` the feedback section shows its form (the page to store).
@@ -125,11 +135,17 @@ def render_page(
     tags = list(tags_of(version))
     # A preview ranks related articles now, as they would be once the article is published.
     related = list(Article.objects.related_to(version)) if is_preview else related_articles(article)
-    page_meta = article_meta(
-        stand_in, article=article, version=version, tags=tags, is_preview=is_preview
-    )
     versions = language_versions(article) if not is_preview else []
     source = next((other for other in versions if other.pk == article.translation_of_id), None)
+    links = languages.article_links(article, versions, url=version.get_absolute_url())
+    page_meta = article_meta(
+        stand_in,
+        article=article,
+        version=version,
+        tags=tags,
+        is_preview=is_preview,
+        alternates=languages.alternates(links, stand_in.build_absolute_uri),
+    )
     markers = {  # constants
         "review_notice": mark_safe(REVIEW_NOTICE),  # noqa: S308
         "copyright_year": mark_safe(COPYRIGHT_YEAR),  # noqa: S308
@@ -150,27 +166,36 @@ def render_page(
             "history": article.versions.history() if article.live_version_id else [],
             "is_preview": is_preview,
             "related": related,
+            "language_links": links,
+            "language_versions": versions,
             "page_meta": page_meta,
             # A preview is not public: no structured data describes it.
             "structured_data": None
             if is_preview
-            else _structured_data(article, version, url=page_meta.canonical_url, stand_in=stand_in),
+            else _structured_data(
+                article, version, url=page_meta.canonical_url, stand_in=stand_in, others=versions
+            ),
             "request": request,
             **markers,
         },
     )
 
 
-def _structured_data(article, version, *, url, stand_in):
+def _structured_data(article, version, *, url, stand_in, others):
     absolute = stand_in.build_absolute_uri
     crumbs = [  # as website/includes/breadcrumbs.html shows them
-        ("Home", absolute(reverse("website:home"))),
+        (gettext("Home"), absolute(reverse("website:home"))),
         (version.category.name, absolute(version.category.get_absolute_url())),
         (version.title, url),
     ]
     return structured_data.to_json_ld(
         structured_data.article_graph(
-            article=article, version=version, url=url, crumbs=crumbs, absolute_url=absolute
+            article=article,
+            version=version,
+            url=url,
+            crumbs=crumbs,
+            absolute_url=absolute,
+            language_versions=others,
         )
     )
 
@@ -182,6 +207,7 @@ STORED_PAGE_FIELDS = (
     "published_at",
     "next_review_due",
     "source_changed_at",
+    "language",
     "live_version__rendered_page",
     "live_version__rendered_with",
     # Named in the page's cache tags (cache_tags.py).

@@ -15,14 +15,19 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.markdown import html_to_text
 from images.renditions import shared_image
 
 SCHEMA_CONTEXT = "https://schema.org"
-LANGUAGE = "en-GB"
+
+
+def _language() -> str:
+    """The page's language (the address's, or the article's while its page is rendered)."""
+    return translation.get_language() or settings.LANGUAGE_CODE
+
 
 AbsoluteUrl = Callable[[str], str]
 
@@ -67,7 +72,7 @@ def website(*, absolute_url: AbsoluteUrl) -> dict:
         "@id": f"{home}#website",
         "name": settings.SITE_NAME,
         "url": home,
-        "inLanguage": LANGUAGE,
+        "inLanguage": _language(),
         "publisher": organization(absolute_url=absolute_url),
         "potentialAction": {
             "@type": "SearchAction",
@@ -118,8 +123,21 @@ def _citation(source: dict) -> dict:
     return work
 
 
+def _work(article, *, absolute_url: AbsoluteUrl) -> dict:
+    """Another language version of an article page, as translationOfWork/workTranslation."""
+    url = absolute_url(article.get_absolute_url())
+    return {"@type": "MedicalWebPage", "@id": f"{url}#webpage", "url": url,
+            "inLanguage": article.language}  # fmt: skip
+
+
 def medical_web_page(
-    *, article, version, url: str, crumbs: list[tuple[str, str]], absolute_url: AbsoluteUrl
+    *,
+    article,
+    version,
+    url: str,
+    crumbs: list[tuple[str, str]],
+    absolute_url: AbsoluteUrl,
+    language_versions=(),
 ) -> dict:
     """An article page: the live version, who reviewed it and when, and what it cites."""
     page = {
@@ -130,7 +148,7 @@ def medical_web_page(
         "name": version.title,
         "headline": version.title,
         "description": version.summary,
-        "inLanguage": LANGUAGE,
+        "inLanguage": _language(),
         "datePublished": iso_datetime(article.published_at),
         "dateModified": iso_datetime(version.published_at),
         "lastReviewed": version.reviewed_on.isoformat(),
@@ -141,6 +159,13 @@ def medical_web_page(
         "citation": [_citation(source) for source in version.sources],
         "breadcrumb": breadcrumb_list(crumbs),
     }
+    # The published versions of the same article in other languages.
+    source = next((o for o in language_versions if o.pk == article.translation_of_id), None)
+    if source is not None:
+        page["translationOfWork"] = _work(source, absolute_url=absolute_url)
+    translations = [o for o in language_versions if o.translation_of_id == article.pk]
+    if translations:
+        page["workTranslation"] = [_work(o, absolute_url=absolute_url) for o in translations]
     shared = shared_image(version.hero_image, version.hero_renditions)
     if shared:
         path, width, height = shared
@@ -163,7 +188,7 @@ def faq_page(*, version, url: str) -> dict | None:
         "@type": "FAQPage",
         "@id": f"{url}#faq",
         "url": url,
-        "inLanguage": LANGUAGE,
+        "inLanguage": _language(),
         "mainEntity": [
             {
                 "@type": "Question",
@@ -176,11 +201,22 @@ def faq_page(*, version, url: str) -> dict | None:
 
 
 def article_graph(
-    *, article, version, url: str, crumbs: list[tuple[str, str]], absolute_url: AbsoluteUrl
+    *,
+    article,
+    version,
+    url: str,
+    crumbs: list[tuple[str, str]],
+    absolute_url: AbsoluteUrl,
+    language_versions=(),
 ) -> dict:
     return _graph(
         medical_web_page(
-            article=article, version=version, url=url, crumbs=crumbs, absolute_url=absolute_url
+            article=article,
+            version=version,
+            url=url,
+            crumbs=crumbs,
+            absolute_url=absolute_url,
+            language_versions=language_versions,
         ),
         faq_page(version=version, url=url),
     )
@@ -195,7 +231,7 @@ def profile_graph(
             "@id": f"{url}#webpage",
             "url": url,
             "name": reviewer.name_with_credentials,
-            "inLanguage": LANGUAGE,
+            "inLanguage": _language(),
             "breadcrumb": breadcrumb_list(crumbs),
             "mainEntity": person(reviewer, absolute_url=absolute_url, with_bio=True),
         }
@@ -217,7 +253,7 @@ def collection_graph(
             "url": url,
             "name": name,
             "description": description,
-            "inLanguage": LANGUAGE,
+            "inLanguage": _language(),
             "breadcrumb": breadcrumb_list(crumbs),
         }
     )
@@ -233,6 +269,6 @@ def search_graph(*, name: str, url: str) -> dict:
             "@type": "SearchResultsPage",
             "url": url,
             "name": name,
-            "inLanguage": LANGUAGE,
+            "inLanguage": _language(),
         }
     )

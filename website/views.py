@@ -2,13 +2,15 @@ from functools import partial
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.text import Truncator
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.generic import ListView
 from taggit.models import Tag
 
@@ -17,6 +19,7 @@ from articles.versions import build_version
 from reviewers.models import Reviewer
 from website import cache_tags, stored_pages, structured_data
 from website.listing_counts import MemoizedCountPaginator, memoized
+from website.languages import alternates, page_links
 from website.page_meta import (
     SITE_DESCRIPTION,
     PageMeta,
@@ -34,20 +37,30 @@ def can_preview(user) -> bool:
 
 
 def published_topics() -> list[Category]:
-    """Categories with published articles, each with its ``article_count`` (memoized: it
-    counts every published article)."""
+    """Categories with published articles in the reader's language, each with its
+    ``article_count`` (memoized, per language: it counts every published article)."""
+    in_language = published_condition("live_articles__") & Q(live_articles__language=get_language())
     return memoized(
         "topics",
         lambda: list(
             Category.objects.annotate(
-                article_count=Count("live_articles", filter=published_condition("live_articles__"))
+                article_count=Count("live_articles", filter=in_language)
             ).filter(article_count__gt=0)
         ),
     )
 
 
+def listed_articles():
+    """Published articles in the reader's language (the address's: website/locale.py)."""
+    return Article.objects.published().in_language(get_language()).for_listing()
+
+
+def page_alternates(request, path: str):
+    return alternates(page_links(path), request.build_absolute_uri)
+
+
 def home(request):
-    latest = Article.objects.published().for_listing()[:9]
+    latest = listed_articles()[:9]
     categories = published_topics()
     return render(
         request,
@@ -56,11 +69,13 @@ def home(request):
             "latest": latest,
             "categories": categories,
             "page_meta": PageMeta(
-                title=f"{settings.SITE_NAME}: medically reviewed health information",
+                title=_("%(site)s: medically reviewed health information")
+                % {"site": settings.SITE_NAME},
                 share_title=settings.SITE_NAME,
-                description=SITE_DESCRIPTION,
+                description=str(SITE_DESCRIPTION),
                 canonical_url=canonical_url(request, reverse("website:home")),
                 feeds=(site_feed(request),),
+                alternates=page_alternates(request, reverse("website:home")),
             ),
             "structured_data": structured_data.to_json_ld(
                 structured_data.home_graph(absolute_url=request.build_absolute_uri)
@@ -80,6 +95,8 @@ def article_detail(request, slug):
         .first()
     )
     if article is not None and article.is_published:
+        if article.language != get_language():  # e.g. a Spanish slug without /es/
+            return redirect(article.get_absolute_url(), permanent=True)
         version = article.live_version
         cache_tags.add(
             request,
@@ -120,7 +137,7 @@ class PublishedArticleListView(ListView):
         return settings.ARTICLES_PER_PAGE
 
     def published_articles(self):
-        return Article.objects.published().for_listing()
+        return listed_articles()
 
     def count_key(self) -> str:
         """What the list's count is memoized under (website/listing_counts.py)."""
@@ -144,7 +161,7 @@ class PublishedArticleListView(ListView):
         page = context.get("page_obj")
         page_number = page.number if page else None
         if page_number and page_number > 1:
-            title = f"{title} (page {page_number})"
+            title = _("%(title)s (page %(number)s)") % {"title": title, "number": page_number}
         request = self.request
         url = canonical_url(request, path)
         return {
@@ -152,13 +169,14 @@ class PublishedArticleListView(ListView):
                 title=titled(title),
                 share_title=name,
                 canonical_url=canonical_url(request, path, page_number=page_number),
+                alternates=page_alternates(request, path),
                 **meta,
             ),
             "structured_data": structured_data.to_json_ld(
                 graph(
                     url=url,
                     crumbs=[
-                        ("Home", request.build_absolute_uri(reverse("website:home"))),
+                        (_("Home"), request.build_absolute_uri(reverse("website:home"))),
                         (name, url),
                     ],
                 )
@@ -188,7 +206,7 @@ class CategoryView(PublishedArticleListView):
             context,
             path=self.category.get_absolute_url(),
             name=self.category.name,
-            title=f"{self.category.name} articles",
+            title=_("%(topic)s articles") % {"topic": self.category.name},
             description=description,
             # A topic with nothing published yet is in the navigation but not for search
             # engines, as the sitemap and home page leave it out.
@@ -218,8 +236,8 @@ class TagView(PublishedArticleListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
     def head_context(self, context):
-        title = f"Articles about {self.tag.name}"
-        description = f"Medically reviewed articles about {self.tag.name}."
+        title = _("Articles about %(tag)s") % {"tag": self.tag.name}
+        description = _("Medically reviewed articles about %(tag)s.") % {"tag": self.tag.name}
         return self.hub_head_context(
             context,
             path=reverse("website:tag", kwargs={"slug": self.tag.slug}),
@@ -234,9 +252,13 @@ def search(request):
     """Search results over the live versions (website/search.py); never indexed."""
     raw_query = request.GET.get("q") or ""
     query = clean_query(raw_query)
-    results = search_articles(query)
+    results = search_articles(query, language=get_language())
     page = Paginator(results, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    title = f"Search results for “{Truncator(query).chars(60)}”" if query else "Search"
+    title = (
+        _("Search results for “%(query)s”") % {"query": Truncator(query).chars(60)}
+        if query
+        else _("Search")
+    )
     url = request.build_absolute_uri(reverse("website:search"))
     if query:
         url = f"{url}?{urlencode({'q': query})}"
@@ -260,7 +282,8 @@ def search(request):
             "topics": published_topics() if not page.object_list else [],
             "page_meta": PageMeta(
                 title=titled(title),
-                description=f"Search the medically reviewed articles on {settings.SITE_NAME}.",
+                description=_("Search the medically reviewed articles on %(site)s.")
+                % {"site": settings.SITE_NAME},
                 canonical_url=url,
                 robots="noindex",
             ),
@@ -298,14 +321,15 @@ class ReviewerProfileView(PublishedArticleListView):
             reviewer.photo_renditions,
             width=reviewer.photo_width,
             height=reviewer.photo_height,
-            alt=f"Portrait of {reviewer.name}",
+            alt=_("Portrait of %(name)s") % {"name": reviewer.name},
         )
         return self.hub_head_context(
             context,
             path=reviewer.get_absolute_url(),
             name=reviewer.name,
-            title=f"{reviewer.name_with_credentials}, medical reviewer",
-            description=f"{description}: medical reviewer at {settings.SITE_NAME}.",
+            title=_("%(name)s, medical reviewer") % {"name": reviewer.name_with_credentials},
+            description=_("%(description)s: medical reviewer at %(site)s.")
+            % {"description": description, "site": settings.SITE_NAME},
             og_type="profile",
             image=photo,
             graph=partial(

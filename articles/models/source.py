@@ -1,17 +1,19 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from articles.models.fields import HttpsURLField
 
 
 class SourceType(models.TextChoices):
-    PEER_REVIEWED_JOURNAL = "peer_reviewed_journal", "Peer-reviewed journal"
-    GOVERNMENT_AUTHORITY = "government_authority", "Government authority"
-    ACADEMIC_INSTITUTION = "academic_institution", "Academic or research institution"
-    RESPECTED_DATABASE = "respected_database", "Respected database"
-    MEDICAL_ASSOCIATION = "medical_association", "Medical association"
-    OTHER = "other", "Other"
+    PEER_REVIEWED_JOURNAL = "peer_reviewed_journal", _("Peer-reviewed journal")
+    GOVERNMENT_AUTHORITY = "government_authority", _("Government authority")
+    ACADEMIC_INSTITUTION = "academic_institution", _("Academic or research institution")
+    RESPECTED_DATABASE = "respected_database", _("Respected database")
+    MEDICAL_ASSOCIATION = "medical_association", _("Medical association")
+    OTHER = "other", _("Other")
 
     @property
     def suggested_trust_label(self):
@@ -23,6 +25,16 @@ class SourceType(models.TextChoices):
             "medical_association": "Medical association",
             "other": "",
         }[self.value]
+
+
+# The suggested trust labels, for the translation catalogue (locale/*/LC_MESSAGES/django.po).
+_SUGGESTED_LABELS = (
+    gettext_noop("Peer-reviewed journal"),
+    gettext_noop("Governmental authority"),
+    gettext_noop("Academic research institution"),
+    gettext_noop("Highly respected database"),
+    gettext_noop("Medical association"),
+)
 
 
 class Source(models.Model):
@@ -63,6 +75,11 @@ class Source(models.Model):
 
     def __str__(self):
         return self.name
+
+    def reader_trust_label(self) -> str:
+        """The trust label in the active language: the catalogue's translation of it (the
+        suggested labels and the demo's are there), else the label as the editor wrote it."""
+        return gettext(self.trust_label) if self.trust_label else ""
 
     def clean(self):
         if not self.trust_label.strip():

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from articles.models import Article
 from contentfiles.importer import ContentImportError, import_content
@@ -19,6 +20,13 @@ from reviewers.models import Reviewer
 # then: two articles overdue for review, two due within 30 days, one due within a week.
 DEMO_DATES_AS_OF = datetime.date(2026, 12, 3)
 FRONT_MATTER_DATE = re.compile(r"^(\s*(?:- )?\s*[a-z_]+: )(\d{4}-\d{2}-\d{2})(\s*)$", re.MULTILINE)
+
+# The demo sources' own trust labels, for the translation catalogue, so a Spanish page shows
+# them in Spanish (Source.reader_trust_label).
+DEMO_TRUST_LABELS = (
+    gettext_noop("Highly respected database from the National Institutes of Health"),
+    gettext_noop("Global public health authority"),
+)
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "healthsite-demo"
