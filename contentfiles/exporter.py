@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import yaml
+from django.conf import settings
 from django.utils import timezone
 
 from articles.models import Article, Category, Citation, Source
@@ -102,7 +103,7 @@ def export_content(*, directory: Path) -> ExportReport:
 
     articles = (
         Article.objects.order_by("slug")
-        .select_related("category", "reviewer")
+        .select_related("category", "reviewer", "translation_of")
         .prefetch_related("tags", "faqs", "citations__source")
     )
     for article in articles:
@@ -122,6 +123,9 @@ def export_content(*, directory: Path) -> ExportReport:
             "hero_alt": article.hero_alt,
             "hero_credit": article.hero_credit,
             "sample": article.is_sample or None,
+            # Left out for an article in the default language that translates nothing.
+            "language": None if article.language == settings.LANGUAGE_CODE else article.language,
+            "translation_of": article.translation_of and article.translation_of.slug,
             "readability_note": article.readability_note,
             "citations": [_citation_data(citation) for citation in article.citations.all()],
             "faqs": [{"question": f.question, "answer": f.answer} for f in article.faqs.all()],

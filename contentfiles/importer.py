@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 
 import frontmatter
 import yaml
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -238,6 +239,8 @@ ARTICLE_FIELDS = {
     "hero_alt": (_text, False),
     "hero_credit": (_text, False),
     "sample": (_boolean, False),
+    "language": (_choice(*(code for code, _ in settings.LANGUAGES)), False),
+    "translation_of": (_text, False),
     "readability_note": (_text, False),
     "citations": (_entries, False),
     "faqs": (_entries, False),
@@ -444,6 +447,7 @@ class _Reader:
             "hero_alt": data.get("hero_alt", ""),
             "hero_credit": data.get("hero_credit", ""),
             "is_sample": data.get("sample", False),
+            "language": data.get("language", settings.LANGUAGE_CODE),
             "readability_note": data.get("readability_note", ""),
         }
         record = _Record(path=where, slug=slug, values=values, tags=data.get("tags", []))
@@ -460,7 +464,11 @@ class _Reader:
             self.problems.append(
                 f"{prefix}summary: at most {limit} characters, got {len(values['summary'])}"
             )
-        for name, kind in [("category", "categories"), ("reviewer", "reviewers")]:
+        for name, kind in [
+            ("category", "categories"),
+            ("reviewer", "reviewers"),
+            ("translation_of", "articles"),
+        ]:
             if name in data:
                 record.refs[name] = data[name]
                 self._exists(kind, data[name], prefix, name)
@@ -566,10 +574,12 @@ class _Writer:
         categories = dict(Category.objects.values_list("slug", "pk"))
         reviewers = dict(Reviewer.objects.values_list("slug", "pk"))
         sources = dict(Source.objects.values_list("slug", "pk"))
-        for record in records:
+        # Sources before their translations, which follow the source's live version.
+        for record in sorted(records, key=lambda record: "translation_of" in record.refs):
             values = record.values | {
                 "category_id": categories[record.refs["category"]],
                 "reviewer_id": reviewers.get(record.refs.get("reviewer")),
+                **self._translation_values(record),
             }
             if values["next_review_due"] is None and values["last_reviewed_on"]:
                 values["next_review_due"] = _derived_review_due(record.slug, values)
@@ -593,6 +603,21 @@ class _Writer:
                 self._save("faqs", faq, values | {"order": order}, record, f"faqs[{order + 1}].")
             self._delete("faqs", existing[len(record.faqs) :])
             self._record_review(article)
+
+    def _translation_values(self, record) -> dict:
+        """A translation's source, and the source version it follows: the one it followed
+        before if that is still a version of the same source, else the source's live one."""
+        slug = record.refs.get("translation_of")
+        if slug is None:
+            return {"translation_of_id": None, "translated_from_id": None}
+        source = Article.objects.filter(slug=slug).only("live_version").first()
+        if source is None:  # an article named in the folder that failed its own checks
+            raise ContentImportError([f"{record.path}: translation_of: no article {slug!r}"])
+        current = Article.objects.filter(slug=record.slug).values("translated_from").first()
+        follows = current and current["translated_from"]
+        if not follows or not source.versions.filter(pk=follows).exists():
+            follows = source.live_version_id
+        return {"translation_of_id": source.pk, "translated_from_id": follows}
 
     def _record_review(self, article):
         """Keep a migrated site's review history: the file's reviewer and review date become
