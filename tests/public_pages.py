@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import (
     ArticleFactory,
@@ -65,6 +65,22 @@ bladder control.[^nhs]
 """
 
 
+SPANISH_BODY = """\
+El dolor lumbar es frecuente y casi siempre mejora solo en unas semanas.[^nhs]
+
+## Qué lo causa
+
+| Hábito | Por qué ayuda |
+| --- | --- |
+| Levantarse cada 30 minutos | moverse mantiene la espalda flexible |
+
+::: emergency
+Pida ayuda urgente si el dolor se acompaña de adormecimiento en las nalgas o de pérdida
+del control de la vejiga.[^nhs]
+:::
+"""
+
+
 @dataclass
 class PublicSite:
     article: object
@@ -72,6 +88,7 @@ class PublicSite:
     category: object
     reviewer: object
     tag_slug: str
+    translation: object = None
 
     def paths(self) -> dict[str, str]:
         """The address of each public page type, by name."""
@@ -85,6 +102,12 @@ class PublicSite:
         search = search_path()
         if search:
             paths["search"] = f"{search}?q=back"
+        if self.translation is not None:  # the same page types in Spanish
+            with translation.override("es"):
+                paths["home_es"] = reverse("website:home")
+                paths["category_es"] = self.category.get_absolute_url()
+                paths["search_es"] = reverse("website:search") + "?q=espalda"
+            paths["article_es"] = self.translation.get_absolute_url()
         return paths
 
 
@@ -100,8 +123,12 @@ def search_path() -> str | None:
         return None
 
 
-def build_public_site(*, source_url: str = "https://www.nhs.example/conditions/back-pain/"):
-    """Create the site; ``source_url`` is where the first citation ("nhs") points."""
+def build_public_site(
+    *, source_url: str = "https://www.nhs.example/conditions/back-pain/", spanish: bool = False
+):
+    """Create the site; ``source_url`` is where the first citation ("nhs") points. With
+    ``spanish``, the first article also has a published Spanish translation, and paths()
+    names the Spanish pages too."""
     reviewer = ReviewerFactory(
         name="Dr Helena Marwick",
         slug="helena-marwick",
@@ -182,10 +209,46 @@ def build_public_site(*, source_url: str = "https://www.nhs.example/conditions/b
         tags=["self-care"],
         published_at=timezone.now() - datetime.timedelta(days=20),
     )
+    if not spanish:
+        return PublicSite(
+            article=article,
+            second_article=second,
+            category=category,
+            reviewer=reviewer,
+            tag_slug="self-care",
+        )
+    translated = ArticleFactory(
+        draft=True,
+        title="Dolor lumbar: causas, cuidados y signos de alarma",
+        slug="dolor-lumbar",
+        category=category,
+        summary=(
+            "Casi todo el dolor lumbar mejora con el tiempo. Qué lo provoca y cuándo pedir ayuda."
+        ),
+        body=SPANISH_BODY,
+        author="Maya Lindqvist (traducción: Marta Quiroga)",
+        hero_image=image_file("hero-es.jpg", size=(1200, 675)),
+        hero_alt="Ilustración de una columna vertebral curvada sobre un fondo azul claro.",
+        language="es",
+        translation_of=article,
+        translated_from=article.live_version,
+        tags=["lower-back"],
+    )
+    CitationFactory(article=translated, key="nhs", source=nhs, title="Back pain", url=source_url)
+    FAQFactory(
+        article=translated,
+        question="¿Debo guardar cama hasta que se me pase?",
+        answer="No. Pasar mucho tiempo en la cama suele **retrasar la recuperación**.",
+    )
+    for name, value in review.items():
+        setattr(translated, name, value)
+    translated.save()
+    republish(translated, published_at=timezone.now() - datetime.timedelta(days=5))
     return PublicSite(
         article=article,
         second_article=second,
         category=category,
         reviewer=reviewer,
         tag_slug="self-care",
+        translation=translated,
     )

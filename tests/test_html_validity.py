@@ -50,7 +50,7 @@ def describe(message: dict) -> str:
 
 def test_every_public_page_is_valid_html(client, settings, tmp_path, capsys):
     settings.ARTICLES_PER_PAGE = 1  # the category page shows its pagination
-    site = build_public_site()
+    site = build_public_site(spanish=True)
     pages = {}
     for name, path in site.paths().items():
         response = client.get(path)

@@ -114,8 +114,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(reviewer=reviewer)
 
     def related_to(self, version, *, limit=3):
-        """Published articles sharing the version's tags or category, in one query: most
-        shared tags first, then the same category, then the most recently published.
+        """Published articles in the version's language sharing its tags or category, in one
+        query: most shared tags first, then the same category, then the most recently published.
 
         Uses the version's tags as loaded (prefetch them), and counts shared tags with one
         join instead of a subquery per candidate, so the cost follows the few candidates,
@@ -131,6 +131,7 @@ class ArticleQuerySet(models.QuerySet):
             )
         return (
             self.published()
+            .filter(language=version.language)  # cards in the reader's language only
             .exclude(pk=version.article_id)
             .filter(candidates)
             .annotate(

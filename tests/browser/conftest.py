@@ -101,4 +101,4 @@ def source_page(live_server) -> str:
 def site(source_page):
     from tests.public_pages import build_public_site
 
-    return build_public_site(source_url=source_page)
+    return build_public_site(source_url=source_page, spanish=True)

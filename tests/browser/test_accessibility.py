@@ -10,6 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]}
 PAGE_TYPES = ["home", "article", "category", "tag", "reviewer", "404", "search"]
+PAGE_TYPES += ["home_es", "article_es", "category_es", "search_es"]  # the Spanish pages
 
 
 def assert_accessible(page, what: str):

@@ -135,9 +135,13 @@ def test_dates_labels_and_interface_are_in_the_readers_language(client, pair):
 
 
 def test_listings_show_the_readers_language_only(client, pair):
+    source, translation = pair
     assert "¿Cuántas horas" in html(client, "/es/")
     assert "¿Cuántas horas" not in html(client, "/")
     assert "How much sleep" not in html(client, "/es/")
+    # Related articles too: same topic, but not the reader's language.
+    source.refresh_from_db()
+    assert translation.pk not in source.related_article_ids
 
 
 def test_json_ld_names_the_language_and_links_the_translation(client, pair):
@@ -156,13 +160,14 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 def test_the_sitemap_lists_each_language_version_with_its_alternates(client, pair):
-    tree = ET.fromstring(client.get("/sitemap.xml").content)
-    entries = {
-        url.find(f"{SITEMAP}loc").text: {
-            link.get("hreflang"): link.get("href") for link in url.iter(f"{XHTML}link")
-        }
-        for url in tree.iter(f"{SITEMAP}url")
-    }
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    entries = {}
+    for file in index.iter(f"{SITEMAP}loc"):
+        tree = ET.fromstring(client.get(file.text.removeprefix("http://testserver")).content)
+        for url in tree.iter(f"{SITEMAP}url"):
+            entries[url.find(f"{SITEMAP}loc").text] = {
+                link.get("hreflang"): link.get("href") for link in url.iter(f"{XHTML}link")
+            }
     expected = {
         "en": "http://testserver/articles/sleep-basics/",
         "es": "http://testserver/es/articles/dormir-lo-basico/",
