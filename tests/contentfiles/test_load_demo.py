@@ -97,3 +97,20 @@ def test_an_existing_admin_keeps_its_password():
     assert admin.check_password("a-private-password")
     assert "already existed" in output
     assert ADMIN_LINE not in output
+
+
+def test_the_demo_has_a_spanish_translation_up_to_date_and_one_out_of_date(demo_articles):
+    load_demo()
+
+    current = Article.objects.get(slug="ejercicio-para-un-corazon-sano")
+    behind = Article.objects.get(slug="trabajo-de-oficina-y-dolor-de-espalda")
+    assert (current.language, current.translation_of.slug) == ("es", "exercise-for-a-healthy-heart")
+    assert current.source_changed_at is None
+    assert behind.translation_of.slug == "desk-posture-and-back-pain"
+    source = behind.translation_of
+    assert source.versions.count() == 2  # the earlier version, then the newer one
+    assert behind.live_version.source_version.number == 1
+    assert behind.source_changed_at == source.live_version.published_at
+    assert behind.shows_outdated_translation_notice
+    assert current.reviewer.slug == behind.reviewer.slug == "lucia-romero-vidal"
+    assert current.is_sample and behind.is_sample

@@ -28,6 +28,9 @@ DEMO_TRUST_LABELS = (
     gettext_noop("Global public health authority"),
 )
 
+# Earlier versions of some demo articles (same layout as demo/content/): loaded first, once.
+DEMO_EARLIER = settings.BASE_DIR / "demo" / "earlier"
+
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "healthsite-demo"
 # One account per editorial role, to try the review workflow; the reviewer account signs in
@@ -66,6 +69,7 @@ class Command(BaseCommand):
             with tempfile.TemporaryDirectory(prefix="healthsite-demo-") as copy:
                 directory = demo_content_as_of_today(Path(copy) / "content")
                 try:
+                    self._load_earlier_versions(Path(copy) / "earlier")
                     report = import_content(
                         directory=directory, stdout=self.stdout if verbosity > 1 else None
                     )
@@ -81,6 +85,15 @@ class Command(BaseCommand):
             )
             return
         self._ensure_demo_accounts()
+
+    def _load_earlier_versions(self, copy: Path) -> None:
+        """On the first load, import the demo as it was before the articles in demo/earlier/
+        changed, so the import that follows publishes their newer version: a translation
+        made from the earlier one is then out of date, as the demo means it to be."""
+        earlier = {path.stem for path in (DEMO_EARLIER / "articles").glob("*.md")}
+        if not earlier or Article.objects.filter(slug__in=earlier).exists():
+            return
+        import_content(directory=demo_content_as_of_today(copy, overlay=DEMO_EARLIER))
 
     def _ensure_demo_accounts(self):
         user_model = get_user_model()
@@ -115,10 +128,14 @@ class Command(BaseCommand):
             )
 
 
-def demo_content_as_of_today(copy: Path, *, today: datetime.date | None = None) -> Path:
-    """Copy the demo content to ``copy`` with every front-matter date moved by the days
-    between DEMO_DATES_AS_OF and today."""
+def demo_content_as_of_today(
+    copy: Path, *, today: datetime.date | None = None, overlay: Path | None = None
+) -> Path:
+    """Copy the demo content to ``copy`` (with the files of ``overlay`` in place of theirs)
+    with every front-matter date moved by the days between DEMO_DATES_AS_OF and today."""
     shutil.copytree(settings.BASE_DIR / "demo" / "content", copy)
+    if overlay is not None:
+        shutil.copytree(overlay, copy, dirs_exist_ok=True)
     shift = (today or timezone.localdate()) - DEMO_DATES_AS_OF
 
     def moved(match: re.Match) -> str:
