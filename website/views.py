@@ -18,8 +18,8 @@ from articles.models import Article, ArticleAddress, Category, published_conditi
 from articles.versions import build_version
 from reviewers.models import Reviewer
 from website import cache_tags, stored_pages, structured_data
-from website.listing_counts import MemoizedCountPaginator, memoized
 from website.languages import alternates, page_links
+from website.listing_counts import MemoizedCountPaginator, memoized
 from website.page_meta import (
     SITE_DESCRIPTION,
     PageMeta,
