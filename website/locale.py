@@ -21,6 +21,9 @@ class AddressLanguageMiddleware(LocaleMiddleware):
 
     def process_response(self, request, response):
         response.headers.setdefault("Content-Language", translation.get_language())
+        # The response is rendered: leave the thread in the default language, so whatever it
+        # runs next (another request's early middleware, a test) does not inherit this one's.
+        translation.deactivate()
         return response
 
 

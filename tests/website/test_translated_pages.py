@@ -213,3 +213,10 @@ def test_the_page_cache_key_holds_the_language():
     factory = RequestFactory()
     assert ":es:" in page_key(factory.get("/es/articles/x/"))
     assert ":en:" in page_key(factory.get("/articles/x/"))
+
+
+def test_a_spanish_page_leaves_the_default_language_active_after_it(client, pair):
+    from django.utils import translation
+
+    html(client, "/es/articles/dormir-lo-basico/")
+    assert translation.get_language() == "en"
