@@ -4,6 +4,8 @@ that match the schema), in-process through the WSGI application."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from taggit.models import Tag
@@ -30,7 +32,9 @@ OPERATIONS = ["/api/v1/articles", "/api/v1/articles/{article_id}", "/api/v1/cate
 
 
 @pytest.mark.parametrize("path", OPERATIONS)
-def test_every_answer_matches_the_schema(path, api_key, content, settings_override):
+def test_every_answer_matches_the_schema(
+    path, api_key, content, settings_override, connection_kept
+):
     # Driven by hand rather than through schemathesis's pytest plugin, which does not run
     # under pytest 9; the checks are the same (call_and_validate runs them all).
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
@@ -53,6 +57,17 @@ def test_every_answer_matches_the_schema(path, api_key, content, settings_overri
         case.call_and_validate(headers=headers, excluded_checks=excluded)
 
     answers_match()
+
+
+@pytest.fixture
+def connection_kept():
+    """The WSGI app closes the database connection after each request, as Django's test
+    client avoids doing: on PostgreSQL that would end the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
