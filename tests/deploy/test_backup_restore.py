@@ -43,7 +43,8 @@ def pages(server, paths):
 
 
 def sitemaps(body):
-    return [f"/{m}" for m in re.findall(r"https?://health\.example\.org/(sitemap-[^<]+\.xml)", body)]
+    found = re.findall(r"https?://health\.example\.org/(sitemap-[^<]+\.xml)", body)
+    return [f"/{name}" for name in found]
 
 
 @pytest.mark.skipif(not shutil.which("pg_dump"), reason="pg_dump is missing (postgresql-client)")
@@ -65,8 +66,14 @@ def test_a_restored_backup_serves_every_public_page_identically(tmp_path):
 
         dump = tmp_path / "healthsite.dump"
         subprocess.run(
-            ["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-             f"--file={dump}", original.url()],  # fmt: skip
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--file={dump}",
+                original.url(),
+            ],  # fmt: skip
             check=True,
         )
         media = tmp_path / "backup-media"
@@ -74,8 +81,14 @@ def test_a_restored_backup_serves_every_public_page_identically(tmp_path):
 
         restored = PostgresDatabase(prefix="healthsite_restored")
         subprocess.run(
-            ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
-             f"--dbname={restored.url()}", str(dump)],  # fmt: skip
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                f"--dbname={restored.url()}",
+                str(dump),
+            ],  # fmt: skip
             check=True,
         )
         restored_env = {
