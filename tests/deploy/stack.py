@@ -16,6 +16,7 @@ from tests.servers import (
     Gunicorn,
     PostgresDatabase,
     Redis,
+    Relay,
     fetch,
     free_port,
     manage,
@@ -49,11 +50,13 @@ print(json.dumps({"paths": site.paths(), "article": site.article.pk,
 
 
 class Stack:
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, *, database_relay=False):
         for binary, package in ((NGINX, "nginx"), (VARNISHD, "varnish varnish-modules")):
             if not Path(binary).exists():
                 pytest.skip(f"{binary} is missing (apt-get install {package})")
         self.tmp = tmp
+        self.database_relay = database_relay
+        self.relay = None
         self.processes = []
         self.apps = []
         self.database = PostgresDatabase()
@@ -65,11 +68,13 @@ class Stack:
 
     def _start(self):
         self.redis = Redis()
+        if self.database_relay:
+            self.relay = Relay()  # the test can cut the app servers off from PostgreSQL
         self.varnish_port = free_port()
         self.nginx_port = free_port()
         self.env = production_env(
             self.tmp,
-            DATABASE_URL=self.database.url(),
+            DATABASE_URL=self.database.url(port=self.relay.port if self.relay else 5432),
             CACHE_URL=self.redis.url,
             HEALTHSITE_FRONTENDS=f"varnish://127.0.0.1:{self.varnish_port}",
             DJANGO_NUM_PROXIES="1",
@@ -168,6 +173,8 @@ http {{
             app.stop()
         if getattr(self, "redis", None):
             self.redis.stop()
+        if self.relay:
+            self.relay.cut()
         self.database.drop()
         if getattr(self, "varnish_dir", None):
             shutil.rmtree(self.varnish_dir, ignore_errors=True)
