@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Benchmark the public site under gunicorn with wrk, as docs/performance.md describes.
 
-    .venv/bin/python bench/run.py [--articles 10000] [--duration 10] [--connections 16]
+    .venv/bin/python bench/run.py [--articles 100000] [--duration 10] [--connections 16]
 
-It builds a synthetic site (generate_content) in bench/.work/, starts gunicorn (2 workers,
-debug off) on 127.0.0.1, drives it with wrk from a second process, and prints requests per
-second and latency percentiles for /healthz, the article page (cached and uncached), a
-category page and search, each also as a ratio to /healthz from the same server run.
+It builds a synthetic site (generate_content) in bench/.work/ (one data set per database,
+kept), starts gunicorn (2 workers, debug off) on 127.0.0.1, drives it with wrk from a second
+process, and prints requests per second and latency percentiles for /healthz, the article
+page (cached, uncached, first view after a change), the home, category, tag and reviewer
+pages, search matching every article and matching one, the sitemap index and its article
+file, each also as a ratio to /healthz from the same server run, and the gunicorn workers'
+memory after each run.
 The page cache is on for the "cached" run and off (HEALTHSITE_PAGE_CACHE_SECONDS=0) for the
 "uncached" one. Every request is checked: any non-2xx/3xx answer or socket error is reported.
 """
@@ -69,20 +72,30 @@ def sample_urls(database_url: str) -> dict:
     code = (
         "from articles.models import Article;"
         "a = Article.objects.published().filter(slug__startswith='synthetic-')"
-        ".select_related('category').order_by('pk').first();"
-        "print('sample', a.slug, a.category.slug)"
+        ".select_related('live_version__reviewer', 'live_category').order_by('pk').first();"
+        "v = a.live_version;"
+        "print('sample', a.live_slug, a.live_category.slug, v.tags.first().slug,"
+        " v.reviewer.slug, v.title.rsplit('(', 1)[-1].rstrip(')'))"
     )
     env = environment(database_url, 0)
     out = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", code],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
-    slug, category = re.search(r"^sample (\S+) (\S+)$", out, flags=re.M).groups()
+    found = re.search(r"^sample (\S+) (\S+) (\S+) (\S+) (\S+)$", out, flags=re.M)
+    slug, category, tag, reviewer, number = found.groups()
     return {
         "healthz": "/healthz",
+        "home": "/",
         "article": f"/articles/{slug}/",
         "category": f"/topics/{category}/",
-        "search": "/search/?q=sleep+treatment",
+        "tag": f"/tags/{tag}/",
+        "reviewer": f"/reviewers/{reviewer}/",
+        # Every synthetic article mentions both words; only one has the number in its title.
+        "search, match all": "/search/?q=sleep+treatment",
+        "search, match few": f"/search/?q=treatment+{number}",
+        "sitemap index": "/sitemap.xml",
+        "sitemap, articles": "/sitemap-articles.xml",
     }
 
 
@@ -147,6 +160,15 @@ class Server:
     def warm(self, path: str) -> None:
         for _ in range(20):
             urllib.request.urlopen(self.base + path, timeout=10).read()  # noqa: S310
+
+    def worker_rss_mb(self) -> list[float]:
+        """The resident memory of each gunicorn worker (Linux)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        sizes = []
+        for pid in children.read_text().split() if children.exists() else []:
+            status = Path(f"/proc/{pid}/status").read_text()
+            sizes.append(int(re.search(r"^VmRSS:\s+(\d+) kB", status, flags=re.M).group(1)) / 1024)
+        return sizes
 
     def stop(self):
         self.process.terminate()
@@ -217,9 +239,56 @@ def api_rows(database_url: str, duration: int, connections: int) -> list:
     return [(f"{name} (uncached)", r, r["rps"] / floor) for name, r in results.items()]
 
 
+ADMIN_PAGES = {
+    "article list": "admin:articles_article_changelist",
+    "article list, search": ("admin:articles_article_changelist", "?q=sleep+treatment"),
+    "article list, filtered": ("admin:articles_article_changelist", "?status__exact=published"),
+    "review dashboard": "admin:editorial_review_dashboard",
+    "reviewer list": "admin:reviewers_reviewer_changelist",
+}
+
+
+def admin_rows(database_url: str) -> list[tuple[str, int, float]]:
+    """Each admin page's queries and median time over 5 requests from Django's test client
+    (one process, no HTTP server: the admin is for a few editors, not a load)."""
+    code = f"""
+import statistics, time
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+user = get_user_model().objects.filter(username="bench-admin").first()
+if user is None:
+    user = get_user_model().objects.create_superuser("bench-admin", "bench@example.org", None)
+client = Client(SERVER_NAME="127.0.0.1")
+client.force_login(user)
+for name, page in {ADMIN_PAGES!r}.items():
+    name_, query = (page, "") if isinstance(page, str) else page
+    url = reverse(name_) + query
+    client.get(url)
+    times = []
+    for _ in range(5):
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    print("admin", len(queries.captured_queries), statistics.median(times) * 1000, name)
+"""
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code],
+        cwd=ROOT, env=environment(database_url, 0), check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return [
+        (name, int(queries), float(ms))
+        for queries, ms, name in re.findall(r"^admin (\d+) ([\d.]+) (.+)$", out, flags=re.M)
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=10000)
+    parser.add_argument("--articles", type=int, default=100000)
     parser.add_argument("--duration", type=int, default=10, help="seconds per URL")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--database-url", default=None, help="default: SQLite in bench/.work")
@@ -237,9 +306,24 @@ def main():
 
     rows = []
     runs = [
-        ("cached", 3600, ["article", "category", "search"]),
-        ("uncached", 0, ["article", "category", "search"]),
+        ("cached", 3600, ["article", "category", "search, match all"]),
+        (
+            "uncached",
+            0,
+            [
+                "article",
+                "home",
+                "category",
+                "tag",
+                "reviewer",
+                "search, match all",
+                "search, match few",
+                "sitemap index",
+                "sitemap, articles",
+            ],
+        ),  # fmt: skip
     ]
+    memory = {}
     for label, cache_seconds, pages in [] if args.only_api else runs:
         server = Server(database_url, cache_seconds)
         try:
@@ -253,6 +337,7 @@ def main():
                 )
                 if results["article, first view"]["requests"] > args.articles:
                     print("Warning: more first views than articles; some were stored pages.")
+            memory[label] = server.worker_rss_mb()
         finally:
             server.stop()
         floor = results["healthz"]["rps"]
@@ -260,6 +345,7 @@ def main():
             rows.append((f"{page} ({label})", result, result["rps"] / floor))
     if not args.skip_api:
         rows += api_rows(database_url, args.duration, args.connections)
+    admin = [] if args.only_api else admin_rows(database_url)
 
     print(f"\n{args.articles} synthetic articles; wrk -t2 -c{args.connections} "
           f"-d{args.duration}s; gunicorn 2 workers; {database_url.split(':')[0]}\n")  # fmt: skip
@@ -271,6 +357,14 @@ def main():
         failures += r["failed"] + (1 if r["socket_errors"] else 0)
         print(f"| {name:<30} | {r['rps']:>8.0f} | {r['p50']:>8} | {r['p90']:>8} | "
               f"{r['p99']:>8} | {ratio:>9.2f} | {r['failed']:>6} |")  # fmt: skip
+    if admin:
+        print(f"\n| {'admin page':<30} | queries | median ms |")
+        print(f"|{'-' * 32}|---------|-----------|")
+        for name, queries, ms in admin:
+            print(f"| {name:<30} | {queries:>7} | {ms:>9.0f} |")
+    for label, sizes in memory.items():
+        print(f"gunicorn workers after the {label} run: "
+              + ", ".join(f"{size:.0f} MB" for size in sizes))  # fmt: skip
     for name, r, _ratio in rows:
         if r["socket_errors"]:
             print(f"{name}: socket errors: {r['socket_errors']}")
