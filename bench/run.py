@@ -159,7 +159,7 @@ class Server:
 
     def warm(self, path: str) -> None:
         for _ in range(20):
-            urllib.request.urlopen(self.base + path, timeout=10).read()  # noqa: S310
+            urllib.request.urlopen(self.base + path, timeout=60).read()  # noqa: S310
 
     def worker_rss_mb(self) -> list[float]:
         """The resident memory of each gunicorn worker (Linux)."""

@@ -2,8 +2,10 @@
 
 /sitemap.xml is a sitemap index naming one file per section and page
 (/sitemap-articles.xml?p=2), each of at most ``Sitemap.limit`` (50,000, the protocol's
-limit) URLs. The index costs two queries per section (a count and the latest ``lastmod``),
-each file two (a count and one page of items, with ``lastmod`` annotated): the latest
+limit; articles come 5,000 to a file) URLs. The index costs two queries per section (a count
+and the latest ``lastmod``), each file two (a count and one page of items, with ``lastmod``
+annotated); topics, tags and reviewers, whose dates aggregate every published article, are
+computed once per page generation. ``lastmod`` is the latest
 publication or review (a "Reviewed, no changes" version is a publication too) among the
 live versions the page shows.
 """
@@ -16,6 +18,7 @@ from taggit.models import Tag
 from articles.models import Article, Category, published_condition
 from reviewers.models import Reviewer
 from website.languages import alternates, article_links
+from website.listing_counts import memoized
 
 LIVE_PUBLISHED_AT = "live_version__published_at"
 
@@ -54,6 +57,9 @@ class ArticleSitemap(LastmodSitemap):
     """Every published article, in its own language, with its language versions as
     xhtml:link alternates (and x-default) when it has any: one more query per page."""
 
+    # Well under the protocol's 50,000, so that each file is quick to build.
+    limit = 5_000
+
     def items(self):
         return (
             Article.objects.published()
@@ -85,10 +91,21 @@ class ArticleSitemap(LastmodSitemap):
         return urls
 
 
-class CategorySitemap(LastmodSitemap):
-    """Topic hubs with at least one published article."""
+class MemoizedSitemap(LastmodSitemap):
+    """A short list (topics, tags, reviewers) whose dates aggregate every published article:
+    computed once per page generation (website/listing_counts.py)."""
 
     def items(self):
+        return memoized(f"sitemap:{type(self).__name__}", lambda: list(self.section_items()))
+
+    def get_latest_lastmod(self):
+        return max((item.lastmod for item in self.items()), default=None)
+
+
+class CategorySitemap(MemoizedSitemap):
+    """Topic hubs with at least one published article."""
+
+    def section_items(self):
         return (
             Category.objects.annotate(lastmod=_latest_publication("live_articles"))
             .filter(lastmod__isnull=False)
@@ -97,10 +114,10 @@ class CategorySitemap(LastmodSitemap):
         )
 
 
-class TagSitemap(LastmodSitemap):
+class TagSitemap(MemoizedSitemap):
     """Tag pages: tags of at least one published article (others are 404)."""
 
-    def items(self):
+    def section_items(self):
         return (
             Tag.objects.annotate(
                 lastmod=Max(
@@ -117,10 +134,10 @@ class TagSitemap(LastmodSitemap):
         return reverse("website:tag", kwargs={"slug": item.slug})
 
 
-class ReviewerSitemap(LastmodSitemap):
+class ReviewerSitemap(MemoizedSitemap):
     """Profiles of reviewers with at least one published article (those their page lists)."""
 
-    def items(self):
+    def section_items(self):
         return (
             Reviewer.objects.annotate(lastmod=_latest_publication("reviewed_articles"))
             .filter(lastmod__isnull=False)
