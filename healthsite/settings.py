@@ -192,8 +192,29 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
+# Uploaded images: files under MEDIA_ROOT by default; with HEALTHSITE_MEDIA_BUCKET, an
+# S3-compatible bucket every app server shares (django-storages), credentials from the usual
+# AWS variables. Renditions are made by the process that saves an image, so app servers that
+# only serve pages never write to it.
+MEDIA_BUCKET = env.str("HEALTHSITE_MEDIA_BUCKET", default="")
+if MEDIA_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": env.str("HEALTHSITE_MEDIA_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("HEALTHSITE_MEDIA_REGION", default="") or None,
+            # Public, unsigned URLs on this host name (a CDN or the bucket's own).
+            "custom_domain": env.str("HEALTHSITE_MEDIA_DOMAIN", default="") or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -235,7 +256,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *env.list("HEALTHSITE_MEDIA_ORIGINS", default=[])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
