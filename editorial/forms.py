@@ -46,11 +46,27 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Required when you request changes: say what must change.",
     )
+    # The signature (editorial.signatures): the statement shown, affirmed, and the password
+    # or authenticator code, unless the reviewer confirmed who they are a few minutes ago.
+    statement = forms.CharField(widget=forms.HiddenInput)
+    affirm = forms.BooleanField(required=False)
+    secret = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, statement: str, secret_label: str, **kwargs):
+        kwargs.setdefault("initial", {})["statement"] = statement
         super().__init__(*args, **kwargs)
+        self.fields["affirm"].label = statement
+        self.fields["secret"].label = secret_label
         for name, label in REVIEWER_CHECKLIST:
             self.fields[f"check_{name}"] = forms.BooleanField(label=label, required=False)
+
+    def signed_statement(self) -> str:
+        """The statement, if the reviewer ticked it; the service checks it is current."""
+        return self.cleaned_data["statement"] if self.cleaned_data.get("affirm") else ""
 
     def checklist(self) -> dict:
         return {

@@ -8,6 +8,7 @@ from django.db.models import OuterRef
 from django.utils import timezone
 
 from articles.models import Article
+from articles.models.records import FinalRecord, FinalRecordQuerySet
 from reviewers.models import Reviewer
 
 
@@ -83,7 +84,7 @@ class Decision(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
 
 
-class SignOffQuerySet(models.QuerySet):
+class SignOffQuerySet(FinalRecordQuerySet):
     def approvals(self):
         return self.filter(decision=Decision.APPROVED)
 
@@ -98,8 +99,15 @@ class SignOffQuerySet(models.QuerySet):
         )
 
 
-class SignOff(models.Model):
-    """A reviewer's decision on a fingerprint of the exact content they reviewed."""
+class ConfirmationMethod(models.TextChoices):
+    PASSWORD = "password", "Password"
+    AUTHENTICATOR = "authenticator", "Authenticator app code"
+
+
+class SignOff(FinalRecord):
+    """A reviewer's decision on a fingerprint of the exact content they reviewed, signed:
+    the statement they affirmed, and how and when they confirmed who they are
+    (editorial.signatures). Never changed or deleted."""
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="sign_offs")
     review_request = models.OneToOneField(
@@ -112,7 +120,7 @@ class SignOff(models.Model):
     )
     reviewer = models.ForeignKey(Reviewer, on_delete=models.PROTECT, related_name="sign_offs")
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     decision = models.CharField(max_length=24, choices=Decision.choices)
     notes = models.TextField(blank=True)
@@ -121,6 +129,15 @@ class SignOff(models.Model):
     content_fingerprint = models.CharField(max_length=64)
     content = models.JSONField(help_text="The content reviewed, for diffs and audits.")
     is_imported = models.BooleanField(default=False)
+    statement = models.TextField(
+        blank=True, help_text="What the reviewer affirmed they reviewed. Empty for imports."
+    )
+    confirmation_method = models.CharField(
+        max_length=16, choices=ConfirmationMethod.choices, blank=True
+    )
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the reviewer confirmed who they are."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = SignOffQuerySet.as_manager()
@@ -137,6 +154,16 @@ class SignOff(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(decision=Decision.CHANGES_REQUESTED) | ~models.Q(notes=""),
                 name="sign_off_changes_requested_has_notes",
+            ),
+            # Decisions recorded before signatures, and imported ones, have no method.
+            models.CheckConstraint(
+                condition=models.Q(confirmation_method="")
+                | (
+                    models.Q(confirmation_method__in=ConfirmationMethod.values)
+                    & ~models.Q(statement="")
+                    & models.Q(confirmed_at__isnull=False)
+                ),
+                name="sign_off_signature_complete",
             ),
         ]
 

@@ -25,6 +25,7 @@ from articles.versions import (
 from editorial.models import Decision, ReviewRequest, ReviewStatus, SignOff
 from editorial.quality import blocking_problems
 from editorial.review_state import current_approval
+from editorial.signatures import Confirmation, check_signature, statement_for
 from reviewers.models import Reviewer
 
 logger = logging.getLogger(__name__)
@@ -149,12 +150,17 @@ def decide_review(
     notes: str = "",
     checklist: dict | None = None,
     reviewed_fingerprint: str | None = None,
+    confirmation: Confirmation | None,
+    statement: str,
 ) -> SignOff:
-    """Record the assigned reviewer's approval or request for changes.
+    """Record the assigned reviewer's approval or request for changes, as a signature.
 
     The sign-off covers a fingerprint of the content as it is now; ``reviewed_fingerprint``,
     the fingerprint of the content the reviewer was shown, must still match it, so an edit
-    saved while they read is never approved unseen. Approving content that
+    saved while they read is never approved unseen. ``confirmation`` says the reviewer
+    confirmed who they are within the last few minutes, and ``statement`` is the statement
+    they affirmed (editorial.signatures.statement_for), which must name the content as it is
+    now. Approving content that
     is already live moves "Page last reviewed" forward; approving a request marked
     "publish on approval" publishes at once.
     """
@@ -191,6 +197,14 @@ def decide_review(
                 "The article was changed while you were reviewing it, so your decision was not "
                 "recorded. Reload the page to review the current content and its changes."
             )
+        expected = statement_for(
+            reviewer=review_request.reviewer,
+            snapshot=snapshot,
+            content_fingerprint=fingerprint(snapshot),
+        )
+        check_signature(
+            user=user, confirmation=confirmation, statement=statement, expected=expected
+        )
         try:
             with transaction.atomic():
                 sign_off = SignOff.objects.create(
@@ -204,6 +218,9 @@ def decide_review(
                     reviewed_on=today,
                     content_fingerprint=fingerprint(snapshot),
                     content=snapshot,
+                    statement=expected,
+                    confirmation_method=confirmation.method,
+                    confirmed_at=confirmation.confirmed_at,
                 )
         except IntegrityError:
             raise ValidationError(

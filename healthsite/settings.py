@@ -45,7 +45,11 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "images",
+    "staff",
     "reviewers",
     "articles",
     "feedback",
@@ -285,6 +289,10 @@ AXES_VERBOSE = False
 # Proxies (load balancer, web server) in front of the app that append to X-Forwarded-For;
 # the client's address is the one the outermost of them saw. 0: use the socket's address.
 NUM_PROXIES = env.int("DJANGO_NUM_PROXIES", default=0)
+
+# A sign-off is a signature (editorial/signatures.py): the reviewer confirms who they are
+# when signing, unless they did in the last this many minutes.
+SIGN_OFF_CONFIRMATION_MINUTES = env.int("HEALTHSITE_SIGN_OFF_CONFIRMATION_MINUTES", default=5)
 
 # The publisher's name and the short promise shown in the page footer.
 SITE_NAME = env.str("HEALTHSITE_NAME", default="healthsite")

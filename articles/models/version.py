@@ -8,6 +8,7 @@ from taggit.models import Tag
 
 from articles.models.article import VERSION_CONTENT_FIELDS, Article
 from articles.models.category import Category
+from articles.models.records import FinalRecord, FinalRecordQuerySet
 from reviewers.models import Reviewer
 
 
@@ -17,15 +18,22 @@ class VersionKind(models.TextChoices):
     IMPORTED = "imported", "Imported"
 
 
-class PublishedVersionQuerySet(models.QuerySet):
+class PublishedVersionQuerySet(FinalRecordQuerySet):
     def history(self):
         """Versions newest first, with their reviewers, without the content columns the
         history list never shows."""
         return self.select_related("reviewer").defer(*VERSION_CONTENT_FIELDS).order_by("-number")
 
 
-class PublishedVersion(models.Model):
-    """An immutable snapshot of approved content, as readers saw it from ``published_at``."""
+class PublishedVersion(FinalRecord):
+    """An immutable snapshot of approved content, as readers saw it from ``published_at``.
+    Only what is derived from it again may change: its stored page, image renditions and
+    sizes, and its search text and document."""
+
+    DERIVED_FIELDS = frozenset(
+        ["rendered_page", "rendered_with", "hero_width", "hero_height", "hero_renditions",
+         "search_document", "search_text"]
+    )  # fmt: skip
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
@@ -79,7 +87,7 @@ class PublishedVersion(models.Model):
     change_summary = models.CharField(max_length=200)
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
     objects = PublishedVersionQuerySet.as_manager()

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from articles.versions import build_version
-from editorial import services
+from editorial import services, signatures
 from editorial.admin.article_actions import add_form_errors, error_text
 from editorial.dashboard import review_dashboard
 from editorial.diff import diff_snapshots
 from editorial.forms import DashboardFilterForm, DecisionForm
-from editorial.models import ReviewRequest, ReviewStatus, SignOff
+from editorial.models import ConfirmationMethod, ReviewRequest, ReviewStatus, SignOff
 from healthsite.admin_lookups import ListedLookupsOnly
 
 
@@ -122,8 +122,21 @@ class ReviewRequestAdmin(ListedLookupsOnly, admin.ModelAdmin):
             and review_request.status == ReviewStatus.OPEN
         )
         preview = build_version(article)
+        method = signatures.confirmation_method_for(request.user)
+        recent = signatures.recent_confirmation(request)
         form = DecisionForm(
-            request.POST or None, initial={"content_fingerprint": preview.content_fingerprint}
+            request.POST or None,
+            initial={"content_fingerprint": preview.content_fingerprint},
+            statement=signatures.statement_for(
+                reviewer=review_request.reviewer,
+                snapshot=preview.content,
+                content_fingerprint=preview.content_fingerprint,
+            ),
+            secret_label=(
+                "Code from your authenticator app"
+                if method == ConfirmationMethod.AUTHENTICATOR
+                else "Your password"
+            ),
         )
         if request.method == "POST":
             if not can_decide:
@@ -132,6 +145,11 @@ class ReviewRequestAdmin(ListedLookupsOnly, admin.ModelAdmin):
                 )
             if form.is_valid():
                 try:
+                    confirmation = recent
+                    if form.cleaned_data["secret"]:
+                        confirmation = signatures.confirm_identity(
+                            request=request, user=request.user, secret=form.cleaned_data["secret"]
+                        )
                     sign_off = services.decide_review(
                         review_request=review_request,
                         user=request.user,
@@ -139,13 +157,16 @@ class ReviewRequestAdmin(ListedLookupsOnly, admin.ModelAdmin):
                         notes=form.cleaned_data["notes"],
                         checklist=form.checklist(),
                         reviewed_fingerprint=form.cleaned_data["content_fingerprint"],
+                        confirmation=confirmation,
+                        statement=form.signed_statement(),
                     )
                 except ValidationError as error:
                     add_form_errors(form, error)
+                    recent = signatures.recent_confirmation(request)
                 else:
                     self.message_user(
                         request,
-                        f"{sign_off.get_decision_display()}: {article.title}.",
+                        f"{sign_off.get_decision_display()} and signed: {article.title}.",
                         messages.SUCCESS,
                     )
                     return HttpResponseRedirect(reverse("admin:editorial_reviewrequest_changelist"))
@@ -164,6 +185,8 @@ class ReviewRequestAdmin(ListedLookupsOnly, admin.ModelAdmin):
             "diff": diff,
             "form": form,
             "can_decide": can_decide,
+            "recent_confirmation": recent,
+            "confirmed_until": recent and recent.confirmed_at + signatures.confirmation_window(),
             "earlier_sign_offs": article.sign_offs.select_related("reviewer"),
         }
         return TemplateResponse(request, "editorial/review.html", context)

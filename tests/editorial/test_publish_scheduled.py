@@ -23,6 +23,7 @@ from editorial.services import (
     submit_for_review,
 )
 from tests.factories import cited_article, reviewer_with_account, role_user
+from tests.signatures import signed
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,12 @@ def reviewer():
 def approved_draft(reviewer, editor, **kwargs):
     article = cited_article(published=False, **kwargs)
     review = submit_for_review(article=article, reviewer=reviewer, requested_by=editor)
-    decide_review(review_request=review, user=reviewer.user, decision=Decision.APPROVED)
+    decide_review(
+        review_request=review,
+        user=reviewer.user,
+        decision=Decision.APPROVED,
+        **signed(review, reviewer.user),
+    )
     article.refresh_from_db()
     return article
 
@@ -187,7 +193,12 @@ def test_a_scheduled_update_to_a_live_article_becomes_a_new_version(reviewer, ed
     article = cited_article(reviewer=reviewer, slug="live")
     edit_body(article, "## Overview\n\nUpdated advice.[^guidance]")
     review = submit_for_review(article=article, reviewer=reviewer, requested_by=editor)
-    decide_review(review_request=review, user=reviewer.user, decision=Decision.APPROVED)
+    decide_review(
+        review_request=review,
+        user=reviewer.user,
+        decision=Decision.APPROVED,
+        **signed(review, reviewer.user),
+    )
     schedule_publication(article=article, user=editor, publish_at=timezone.now() + HOUR)
 
     publish_scheduled(now=timezone.now() + 2 * HOUR)

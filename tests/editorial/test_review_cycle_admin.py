@@ -11,6 +11,7 @@ from editorial.forms import REVIEWER_CHECKLIST
 from editorial.models import Decision, ReviewRequest, ReviewStatus, SignOff
 from tests.admin_forms import change_form_data
 from tests.factories import CategoryFactory, ReviewerFactory, SourceFactory, role_user
+from tests.signatures import signature_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +36,9 @@ def on_day(monkeypatch, day):
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
 
 
-def shown_fingerprint(client, review_request):
+def signature(client, review_request):
     url = reverse("admin:editorial_reviewrequest_review", args=[review_request.pk])
-    return client.get(url).context["form"].initial["content_fingerprint"]
+    return signature_fields(client, url)
 
 
 def approve(client, review_request):
@@ -45,7 +46,7 @@ def approve(client, review_request):
     decision.update(
         decision=Decision.APPROVED,
         notes="Accurate and balanced.",
-        content_fingerprint=shown_fingerprint(client, review_request),
+        **signature(client, review_request),
     )
     return client.post(
         reverse("admin:editorial_reviewrequest_review", args=[review_request.pk]), decision
@@ -120,7 +121,7 @@ def test_writer_reviewer_editor_cycle(client, people, monkeypatch):
         {
             "decision": Decision.CHANGES_REQUESTED,
             "notes": "Add when to get help.",
-            "content_fingerprint": shown_fingerprint(client, review),
+            **signature(client, review),
         },
     )
     assert response.status_code == 302

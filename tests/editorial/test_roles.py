@@ -10,6 +10,7 @@ from editorial.models import Decision, ReviewRequest, ReviewStatus, SignOff
 from editorial.roles import sync_roles
 from editorial.services import decide_review, submit_for_review
 from tests.factories import cited_article, reviewer_with_account, role_user
+from tests.signatures import signature_fields, signed
 
 pytestmark = pytest.mark.django_db
 
@@ -236,7 +237,7 @@ def test_a_reviewer_decides_their_review_in_the_admin(client, reviewer, review):
     client = logged_in(client, reviewer.user)
     url = reverse("admin:editorial_reviewrequest_review", args=[review.pk])
 
-    shown = {"content_fingerprint": client.get(url).context["form"].initial["content_fingerprint"]}
+    shown = signature_fields(client, url)
     unconfirmed = client.post(url, {"decision": Decision.APPROVED, **shown})
     assert unconfirmed.status_code == 200  # the checklist must be confirmed first
     assert not SignOff.objects.exists()
@@ -316,7 +317,12 @@ def test_an_editor_cancels_a_review_in_the_admin(client, editor, review):
 
 
 def test_an_editor_publishes_in_the_admin(client, editor, reviewer, review):
-    decide_review(review_request=review, user=reviewer.user, decision=Decision.APPROVED)
+    decide_review(
+        review_request=review,
+        user=reviewer.user,
+        decision=Decision.APPROVED,
+        **signed(review, reviewer.user),
+    )
 
     response = logged_in(client, editor).post(
         article_url("publish", review.article), {"change_summary": ""}

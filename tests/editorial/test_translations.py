@@ -21,6 +21,7 @@ from tests.factories import (
     reviewer_with_account,
     role_user,
 )
+from tests.signatures import signed
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,12 @@ def editor():
 
 def approve(article, reviewer, *, by):
     review = submit_for_review(article=article, reviewer=reviewer, requested_by=by)
-    return decide_review(review_request=review, user=reviewer.user, decision=Decision.APPROVED)
+    return decide_review(
+        review_request=review,
+        user=reviewer.user,
+        decision=Decision.APPROVED,
+        **signed(review, reviewer.user),
+    )
 
 
 def edit(article, **fields):

@@ -39,6 +39,7 @@ from tests.factories import (
     reviewer_with_account,
     role_user,
 )
+from tests.signatures import signed
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +111,12 @@ def approve(article, reviewer, *, by, **submit_options):
     review = submit_for_review(
         article=article, reviewer=reviewer, requested_by=by, **submit_options
     )
-    return decide_review(review_request=review, user=reviewer.user, decision=Decision.APPROVED)
+    return decide_review(
+        review_request=review,
+        user=reviewer.user,
+        decision=Decision.APPROVED,
+        **signed(review, reviewer.user),
+    )
 
 
 def edit(article, **fields):
@@ -288,6 +294,7 @@ def test_an_approval_records_the_reviewer_the_day_and_the_exact_content(draft, w
         decision=Decision.APPROVED,
         notes="  Clear and accurate.  ",
         checklist=checklist,
+        **signed(review, reviewer.user),
     )
 
     sign_off.refresh_from_db()
@@ -323,7 +330,12 @@ def test_a_sign_off_fingerprints_the_content_as_it_is_when_decided(draft, writer
     review = submit_for_review(article=draft, reviewer=reviewer, requested_by=writer)
     Article.objects.filter(pk=draft.pk).update(body=APPROVED_BODY + "\n\nNaps help.")
 
-    sign_off = decide_review(review_request=review, user=reviewer.user, decision=Decision.APPROVED)
+    sign_off = decide_review(
+        review_request=review,
+        user=reviewer.user,
+        decision=Decision.APPROVED,
+        **signed(review, reviewer.user),
+    )
 
     assert sign_off.content["body"] == APPROVED_BODY + "\n\nNaps help."
     assert sign_off.content_fingerprint == fingerprint(sign_off.content)
@@ -355,7 +367,12 @@ def test_another_reviewer_cannot_decide_the_review(draft, writer, reviewer):
     someone_else = reviewer_with_account(name="Dr Other")
 
     with pytest.raises(PermissionDenied):
-        decide_review(review_request=review, user=someone_else.user, decision=Decision.APPROVED)
+        decide_review(
+            review_request=review,
+            user=someone_else.user,
+            decision=Decision.APPROVED,
+            **signed(review, someone_else.user),
+        )
 
     assert not SignOff.objects.exists()
     review.refresh_from_db()
@@ -369,7 +386,9 @@ def test_an_editor_cannot_decide_a_review_even_as_the_assigned_reviewer(draft, w
     review = submit_for_review(article=draft, reviewer=editor_profile, requested_by=writer)
 
     with pytest.raises(PermissionDenied):
-        decide_review(review_request=review, user=editor, decision=Decision.APPROVED)
+        decide_review(
+            review_request=review, user=editor, decision=Decision.APPROVED, **signed(review, editor)
+        )
 
     assert not SignOff.objects.exists()
 
@@ -384,7 +403,9 @@ def test_nobody_approves_an_article_they_wrote(editor):
     profile.save()
 
     with pytest.raises(PermissionDenied, match="Nobody may approve an article they wrote"):
-        decide_review(review_request=review, user=author, decision=Decision.APPROVED)
+        decide_review(
+            review_request=review, user=author, decision=Decision.APPROVED, **signed(review, author)
+        )
 
     assert not SignOff.objects.exists()
 
@@ -399,6 +420,7 @@ def test_requesting_changes_needs_notes(draft, writer, reviewer, notes):
             user=reviewer.user,
             decision=Decision.CHANGES_REQUESTED,
             notes=notes,
+            **signed(review, reviewer.user),
         )
 
     assert "notes" in raised.value.message_dict
@@ -415,6 +437,7 @@ def test_requested_changes_are_recorded_and_approve_nothing(draft, writer, revie
         user=reviewer.user,
         decision=Decision.CHANGES_REQUESTED,
         notes="Mention sleep apnoea.",
+        **signed(review, reviewer.user),
     )
 
     assert (sign_off.decision, sign_off.notes) == (
@@ -431,14 +454,24 @@ def test_an_unknown_decision_is_refused(draft, writer, reviewer):
     review = submit_for_review(article=draft, reviewer=reviewer, requested_by=writer)
 
     with pytest.raises(ValidationError):
-        decide_review(review_request=review, user=reviewer.user, decision="maybe")
+        decide_review(
+            review_request=review,
+            user=reviewer.user,
+            decision="maybe",
+            **signed(review, reviewer.user),
+        )
 
     assert not SignOff.objects.exists()
 
 
 def test_a_second_decision_on_the_same_review_is_refused(draft, writer, reviewer):
     review = submit_for_review(article=draft, reviewer=reviewer, requested_by=writer)
-    decide_review(review_request=review, user=reviewer.user, decision=Decision.APPROVED)
+    decide_review(
+        review_request=review,
+        user=reviewer.user,
+        decision=Decision.APPROVED,
+        **signed(review, reviewer.user),
+    )
 
     with pytest.raises(ValidationError, match="already been decided"):
         decide_review(
@@ -446,6 +479,7 @@ def test_a_second_decision_on_the_same_review_is_refused(draft, writer, reviewer
             user=reviewer.user,
             decision=Decision.CHANGES_REQUESTED,
             notes="On second thoughts…",
+            **signed(review, reviewer.user),
         )
 
     assert SignOff.objects.get().decision == Decision.APPROVED
@@ -456,7 +490,12 @@ def test_a_cancelled_review_cannot_be_decided(draft, writer, editor, reviewer):
     cancel_review(review_request=review, user=editor)
 
     with pytest.raises(ValidationError, match="decided or cancelled"):
-        decide_review(review_request=review, user=reviewer.user, decision=Decision.APPROVED)
+        decide_review(
+            review_request=review,
+            user=reviewer.user,
+            decision=Decision.APPROVED,
+            **signed(review, reviewer.user),
+        )
 
     assert not SignOff.objects.exists()
 
@@ -570,6 +609,7 @@ def test_requested_changes_on_the_same_content_withdraw_an_earlier_approval(
         user=second_opinion.user,
         decision=Decision.CHANGES_REQUESTED,
         notes="The dosage advice is outdated.",
+        **signed(review, second_opinion.user),
     )
 
     with pytest.raises(ValidationError):
@@ -587,6 +627,7 @@ def test_the_article_list_shows_a_withdrawn_approval_as_the_change_page_does(
         user=second_opinion.user,
         decision=Decision.CHANGES_REQUESTED,
         notes="The dosage advice is outdated.",
+        **signed(review, second_opinion.user),
     )
     client.force_login(editor)
 
@@ -620,12 +661,13 @@ def test_content_nobody_approved_cannot_be_published(draft, editor):
 
 
 def test_publishing_freezes_the_approved_content_as_version_1(
-    draft, writer, editor, reviewer, settings
+    draft, writer, editor, reviewer, settings, monkeypatch
 ):
     settings.REVIEW_INTERVAL_MONTHS = 6
-    sign_off = approve(draft, reviewer, by=writer)
     # The version carries the approval's review date, not the publication day.
-    SignOff.objects.filter(pk=sign_off.pk).update(reviewed_on=datetime.date(2026, 8, 31))
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: datetime.date(2026, 8, 31))
+    sign_off = approve(draft, reviewer, by=writer)
+    monkeypatch.undo()
 
     version = publish(article=draft, user=editor)
 
@@ -861,6 +903,7 @@ def test_requested_changes_on_a_publish_on_approval_review_publish_nothing(draft
         user=reviewer.user,
         decision=Decision.CHANGES_REQUESTED,
         notes="Not yet.",
+        **signed(review, reviewer.user),
     )
 
     draft.refresh_from_db()
@@ -967,7 +1010,12 @@ def test_only_editors_cancel_reviews(draft, writer, reviewer, role):
 
 def test_only_an_open_review_can_be_cancelled(draft, writer, editor, reviewer):
     decided = submit_for_review(article=draft, reviewer=reviewer, requested_by=writer)
-    decide_review(review_request=decided, user=reviewer.user, decision=Decision.APPROVED)
+    decide_review(
+        review_request=decided,
+        user=reviewer.user,
+        decision=Decision.APPROVED,
+        **signed(decided, reviewer.user),
+    )
     cancelled = submit_for_review(article=draft, reviewer=reviewer, requested_by=writer)
     cancel_review(review_request=cancelled, user=editor)
 
@@ -1085,7 +1133,12 @@ def test_a_decision_racing_one_already_recorded_is_refused(draft, writer, review
     )
 
     with pytest.raises(ValidationError, match="already been decided"):
-        decide_review(review_request=review, user=reviewer.user, decision=Decision.APPROVED)
+        decide_review(
+            review_request=review,
+            user=reviewer.user,
+            decision=Decision.APPROVED,
+            **signed(review, reviewer.user),
+        )
 
     assert SignOff.objects.get().notes == "Recorded first."
     assert not draft.events.filter(action="approved").exists()
@@ -1106,7 +1159,13 @@ def test_two_simultaneous_decisions_record_exactly_one():
     def decide(decision, notes):
         try:
             start.wait()
-            decide_review(review_request=review, user=reviewer.user, decision=decision, notes=notes)
+            decide_review(
+                review_request=review,
+                user=reviewer.user,
+                decision=decision,
+                notes=notes,
+                **signed(review, reviewer.user),
+            )
             outcomes.append("recorded")
         except ValidationError:
             outcomes.append("refused")
@@ -1148,7 +1207,9 @@ def test_nobody_who_changed_the_content_under_review_may_approve_it(client, edit
     assert client.post(url, {k: v for k, v in data.items() if v is not None}).status_code == 302
 
     with pytest.raises(PermissionDenied, match="edited this article since it was last approved"):
-        decide_review(review_request=review, user=both, decision=Decision.APPROVED)
+        decide_review(
+            review_request=review, user=both, decision=Decision.APPROVED, **signed(review, both)
+        )
     assert not SignOff.objects.exists()
 
     cancel_review(review_request=review, user=editor, reason="Reassigning")

@@ -17,6 +17,7 @@ from editorial.services import decide_review
 from tests.factories import ArticleFactory, ReviewerFactory, role_user
 from tests.public_pages import build_public_site
 from tests.servers import RecordingServer
+from tests.signatures import signed
 from website import cache_tags, frontend_cache
 from website.models import PendingPurge
 
@@ -129,7 +130,10 @@ def test_a_sign_off_purges_exactly_its_article_and_the_listings(client, varnish,
     ArticleFactory()  # another article, which the sign-off must not purge
     review = ReviewRequest.objects.create(article=article, reviewer=reviewer)
     varnish.requests.clear()
-    commit(decide_review, review_request=review, user=reviewer_user, decision="approved")
+    commit(
+        decide_review, review_request=review, user=reviewer_user, decision="approved",
+        **signed(review, reviewer_user),
+    )  # fmt: skip
     assert len(varnish.requests) == 1, "one purge for the whole transaction"
     purge = varnish.requests[0]
     assert purge["method"] == "PURGE"

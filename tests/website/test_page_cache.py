@@ -9,6 +9,7 @@ from articles.models import Article
 from editorial.models import ReviewRequest
 from editorial.services import decide_review, unpublish
 from tests.factories import ArticleFactory, CitationFactory, ReviewerFactory, republish, role_user
+from tests.signatures import signed
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +112,13 @@ def test_a_re_review_shows_its_new_date_immediately_after_sign_off(client, commi
     republish(article)
     assert "10 January 2025" in client.get(article.get_absolute_url()).content.decode()
     review = ReviewRequest.objects.create(article=article, reviewer=reviewer)
-    sign_off = commit(decide_review, review_request=review, user=reviewer_user, decision="approved")
+    sign_off = commit(
+        decide_review,
+        review_request=review,
+        user=reviewer_user,
+        decision="approved",
+        **signed(review, reviewer_user),
+    )
     page = client.get(article.get_absolute_url()).content.decode()
     shown = f'<time datetime="{sign_off.reviewed_on:%Y-%m-%d}">'
     assert f"Page last reviewed:</dt> <dd>{shown}" in page

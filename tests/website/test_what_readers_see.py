@@ -27,6 +27,7 @@ from tests.factories import (
     reviewer_with_account,
     role_user,
 )
+from tests.signatures import signed
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +159,7 @@ def approve(article):
         user=reviewer.user,
         decision=Decision.APPROVED,
         checklist=dict.fromkeys(CHECKLIST_CONFIRMED, True),
+        **signed(review, reviewer.user),
     )
 
 
