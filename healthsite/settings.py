@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "staff.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
@@ -289,6 +291,11 @@ AXES_VERBOSE = False
 # Proxies (load balancer, web server) in front of the app that append to X-Forwarded-For;
 # the client's address is the one the outermost of them saw. 0: use the socket's address.
 NUM_PROXIES = env.int("DJANGO_NUM_PROXIES", default=0)
+
+# Two-factor sign-in (staff/two_factor.py): required for accounts that can sign off,
+# publish or manage accounts; on by default, off by default in local development (DEBUG).
+STAFF_TWO_FACTOR_REQUIRED = env.bool("HEALTHSITE_TWO_FACTOR_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = env.str("HEALTHSITE_NAME", default="healthsite")
 
 # A sign-off is a signature (editorial/signatures.py): the reviewer confirms who they are
 # when signing, unless they did in the last this many minutes.

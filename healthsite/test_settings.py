@@ -31,3 +31,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Tests never reach the real Crossref or NCBI: look-up tests start a local server instead.
 CROSSREF_API_URL = "http://127.0.0.1:9/crossref"
 NCBI_EUTILS_URL = "http://127.0.0.1:9/eutils"
+# Tests sign staff in with force_login; the two-factor tests turn the requirement on.
+STAFF_TWO_FACTOR_REQUIRED = False

@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from healthsite.views import healthz
+from staff.views import SignInView, second_factor
 
 # A database outage gets the 503 page, any other error the 500 page (healthsite/views.py).
 handler500 = "healthsite.views.server_error"
@@ -29,6 +30,9 @@ urlpatterns = [
         r"^admin/articles/(?P<rest>feedback/.*)$",
         RedirectView.as_view(url="/admin/feedback/%(rest)s", permanent=True, query_string=True),
     ),
+    # Sign-in in two steps for accounts with a second factor (staff/views.py).
+    path("admin/login/", SignInView.as_view(), name="staff_sign_in"),
+    path("admin/login/second-factor/", second_factor, name="staff_second_factor"),
     path("admin/", admin.site.urls),
     path("", include("api.urls")),
     path("", include("editorial.urls")),

@@ -74,7 +74,11 @@ def make_world() -> World:
     endpoint = WebhookEndpoint.objects.create(
         consumer=api_consumer, url="https://partner.example/hooks"
     )
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=other_reviewer.user, name="Authenticator app")
     objects = {
+        "otp_totp.TOTPDevice": device,
         "api.ApiConsumer": api_consumer,
         "api.ApiKey": api_key,
         "api.ApiUsage": ApiUsage.objects.create(
