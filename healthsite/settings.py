@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "staff.middleware.SecondFactorRequiredMiddleware",
+    "staff.middleware.StaffSessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
@@ -296,6 +297,9 @@ NUM_PROXIES = env.int("DJANGO_NUM_PROXIES", default=0)
 # publish or manage accounts; on by default, off by default in local development (DEBUG).
 STAFF_TWO_FACTOR_REQUIRED = env.bool("HEALTHSITE_TWO_FACTOR_REQUIRED", default=not DEBUG)
 OTP_TOTP_ISSUER = env.str("HEALTHSITE_NAME", default="healthsite")
+
+# A staff session ends after this many minutes without a request.
+STAFF_SESSION_IDLE_MINUTES = env.int("HEALTHSITE_STAFF_SESSION_IDLE_MINUTES", default=30)
 
 # A sign-off is a signature (editorial/signatures.py): the reviewer confirms who they are
 # when signing, unless they did in the last this many minutes.
