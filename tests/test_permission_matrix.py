@@ -144,6 +144,7 @@ PAGES = {
     "axes_accesslog_changelist": ("sign in", "refused", "refused", "refused", "shown", "sign in"),
     "axes_accesslog_delete": ("sign in", "refused", "refused", "refused", "shown", "sign in"),
     "axes_accesslog_history": ("sign in", "refused", "refused", "refused", "shown", "sign in"),
+    "editorial_audit_trail_csv": ("sign in", "refused", "refused", "shown", "shown", "sign in"),
     "editorial_review_dashboard": ("sign in", "shown", "shown", "shown", "shown", "sign in"),
     "editorial_reviewrequest_add": (
         "sign in",

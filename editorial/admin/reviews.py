@@ -1,18 +1,23 @@
 """Reviews in the admin: "My reviews" for reviewers, every review and the review dashboard
 for editors, the review page where a reviewer decides, and the read-only sign-offs."""
 
+import datetime
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 
+from articles.models import Article
 from articles.versions import build_version
 from editorial import services, signatures
 from editorial.admin.article_actions import add_form_errors, error_text
+from editorial.audit_export import trail_csv, trail_rows
 from editorial.dashboard import review_dashboard
 from editorial.diff import diff_snapshots
 from editorial.forms import DashboardFilterForm, DecisionForm
@@ -255,3 +260,37 @@ class SignOffAdmin(ListedLookupsOnly, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        return [
+            path(
+                "audit-trail.csv",
+                self.admin_site.admin_view(self.audit_csv_view),
+                name="editorial_audit_trail_csv",
+            ),
+            *super().get_urls(),
+        ]
+
+    def audit_csv_view(self, request):
+        """?article=ID for one article's trail; ?since=&until= (YYYY-MM-DD) for the site's."""
+        if not request.user.has_perm("articles.publish_article"):
+            raise PermissionDenied("Only editors and administrators can export the audit trail.")
+        try:
+            article = request.GET.get("article")
+            article = Article.objects.get(pk=int(article)) if article else None
+            since, until = (
+                datetime.date.fromisoformat(request.GET[name]) if request.GET.get(name) else None
+                for name in ("since", "until")
+            )
+        except (ValueError, Article.DoesNotExist):
+            return HttpResponse(
+                "Give ?article= an article's number, and since/until as dates like 2026-01-31.",
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        rows = trail_rows(article=article, since=since, until=until)
+        response = HttpResponse(trail_csv(rows), content_type="text/csv; charset=utf-8")
+        name = f"audit-trail-article-{article.pk}" if article else "audit-trail"
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        add_never_cache_headers(response)
+        return response
