@@ -26,13 +26,14 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 install: $(VENV)/.installed messages
 
 # The interface in each language: locale/*/LC_MESSAGES/django.po, compiled with Debian's
-# gettext (apt-get install gettext). The .mo files are built, not committed, so they never
-# lag the .po they come from.
+# gettext (apt-get install gettext), or with Babel where gettext is missing. The .mo files
+# are built, not committed, so they never lag the .po they come from.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 messages: $(MO_FILES)
-locale/%.mo: locale/%.po
-	@command -v msgfmt >/dev/null 2>&1 || { echo "msgfmt is missing: apt-get install gettext"; exit 1; }
-	msgfmt --check -o $@ $<
+locale/%.mo: locale/%.po $(VENV)/.installed
+	@if command -v msgfmt >/dev/null 2>&1; then msgfmt --check -o $@ $<; \
+	else echo "msgfmt (gettext) is missing: compiling $< with Babel"; \
+	  $(BIN)/pybabel -q compile -i $< -o $@; fi
 
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
