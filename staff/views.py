@@ -12,7 +12,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.views import LoginView
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -44,6 +44,7 @@ class SignInView(LoginView):
     template_name = "admin/login.html"
     redirect_authenticated_user = True
     authentication_form = AdminAuthenticationForm
+    next_page = reverse_lazy("admin:index")  # as Django's admin login, without a ?next=
 
     def get_context_data(self, **kwargs):
         return {

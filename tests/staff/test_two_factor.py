@@ -177,3 +177,20 @@ def test_a_reviewer_with_an_authenticator_signs_with_its_code(client, settings):
     assert client.post(url, data, REMOTE_ADDR=ADDRESS).status_code == 302
 
     assert SignOff.objects.get().confirmation_method == ConfirmationMethod.AUTHENTICATOR
+
+
+@pytest.mark.parametrize("has_authenticator", [False, True])
+def test_signing_in_from_the_login_page_itself_leads_to_the_admin(
+    client, reviewer, has_authenticator
+):
+    user, device, _ = reviewer
+    if not has_authenticator:
+        device.delete()
+        user = role_user("Writer")
+    response = client.post(
+        reverse("admin:login"), {"username": user.username, "password": "password"},
+        REMOTE_ADDR=ADDRESS,
+    )  # fmt: skip
+    if has_authenticator:
+        response = second(client, code_of(device))
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
