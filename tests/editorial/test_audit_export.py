@@ -87,3 +87,16 @@ def test_only_editors_and_administrators_export(client, trail):
 def test_formula_cells_are_quoted(value):
     assert safe_cell(value) == "'" + value
     assert safe_cell("Plain text") == "Plain text"
+
+
+def test_editors_find_the_export_on_the_article_page_and_the_admin_home(client, trail):
+    article, editor, _ = trail
+    change_page = reverse("admin:articles_article_change", args=[article.pk])
+    client.force_login(editor)
+    assert f'href="{URL}?article={article.pk}"' in client.get(change_page).content.decode()
+    home = client.get(reverse("admin:index")).content.decode()
+    assert f'action="{URL}"' in home and 'name="since"' in home and 'name="until"' in home
+
+    client.force_login(role_user("Writer", username="wr2"))
+    assert URL not in client.get(change_page).content.decode()
+    assert URL not in client.get(reverse("admin:index")).content.decode()
