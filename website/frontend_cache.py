@@ -101,7 +101,8 @@ class CloudFront:
         import boto3
         from botocore.config import Config
 
-        client = boto3.client(
+        # A new session each time: boto3's default one keeps the credentials it first found.
+        client = boto3.session.Session().client(
             "cloudfront",
             endpoint_url=settings.CLOUDFRONT_API_URL,
             region_name="us-east-1",

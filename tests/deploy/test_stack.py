@@ -123,10 +123,18 @@ def test_varnish_shows_a_sign_off_at_once_and_keeps_untouched_articles(stack):
     shell(
         stack.env,
         "from django.contrib.auth.models import User; "
-        "from editorial.models import ReviewRequest; "
+        "from django.utils import timezone; "
+        "from articles.versions import content_snapshot, fingerprint; "
+        "from editorial.models import ConfirmationMethod, ReviewRequest; "
         "from editorial.services import decide_review; "
-        f"decide_review(review_request=ReviewRequest.objects.get(pk={stack.site['review']}), "
-        f"user=User.objects.get(pk={stack.site['reviewer_user']}), decision='approved')",
+        "from editorial.signatures import Confirmation, statement_for; "
+        f"review = ReviewRequest.objects.get(pk={stack.site['review']}); "
+        f"user = User.objects.get(pk={stack.site['reviewer_user']}); "
+        "snapshot = content_snapshot(review.article); "
+        "decide_review(review_request=review, user=user, decision='approved', "
+        "confirmation=Confirmation(user_id=user.pk, method=ConfirmationMethod.PASSWORD, "
+        "confirmed_at=timezone.now()), statement=statement_for(reviewer=review.reviewer, "
+        "snapshot=snapshot, content_fingerprint=fingerprint(snapshot)))",
     )
     today = shell(
         stack.env, "from django.utils import timezone; print(timezone.localdate().isoformat())"
