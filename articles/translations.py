@@ -66,9 +66,17 @@ def language_versions(article: Article) -> list[Article]:
     """The published articles in other languages that are this one's source or
     translations (or its source's other translations), for hreflang and the switcher."""
     root_id = article.translation_of_id or article.pk
+    # A union of two index lookups: with "pk = root OR translation_of = root" the planner
+    # (SQLite's) scanned every article.
+    family = (
+        Article.objects.order_by()
+        .filter(translation_of_id=root_id)
+        .values("pk")
+        .union(Article.objects.order_by().filter(pk=root_id).values("pk"))
+    )
     return list(
         Article.objects.published()
-        .filter(Q(pk=root_id) | Q(translation_of_id=root_id))
+        .filter(pk__in=family)
         .exclude(pk=article.pk)
         .only(
             "language", "live_slug", "status", "published_at", "live_version_id", "translation_of"

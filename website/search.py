@@ -19,7 +19,6 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, IntegerField, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.html import escape
@@ -27,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, ArticleStatus
 from articles.search_index import SQLITE_TABLE, TITLE_DOCUMENT
+from website.stored_cards import CARD_ROW
 
 # Longer input is cut, not refused: nobody types more, and it bounds the work per request.
 MAX_QUERY_LENGTH = 200
@@ -178,21 +178,23 @@ class SearchResults:
         return self.count()
 
     def __getitem__(self, index):
+        """The matches as card rows (website/stored_cards.py), named, with each article's
+        ``live_slug`` and ``search_snippet``."""
         ids = self.ids[index]
         if not isinstance(index, slice):
             ids = [ids]
-        order = Case(
-            *(When(pk=pk, then=n) for n, pk in enumerate(ids)), output_field=IntegerField()
-        )
-        articles = list(
+        rows = (
             Article.objects.filter(pk__in=ids)
-            .for_listing()
-            .annotate(search_snippet=self._snippet(), search_order=order)
-            .order_by("search_order")
-        ) if ids else []  # fmt: skip
-        for article in articles:
-            article.search_snippet = highlighted(article.search_snippet)
-        return articles if isinstance(index, slice) else articles[0]
+            .annotate(search_snippet=self._snippet())
+            .values_list(*CARD_ROW, "live_slug", "search_snippet", named=True)
+            if ids
+            else []
+        )
+        found = {
+            row.pk: row._replace(search_snippet=highlighted(row.search_snippet)) for row in rows
+        }
+        matches = [found[pk] for pk in ids if pk in found]
+        return matches if isinstance(index, slice) else matches[0]
 
     def _published(self):
         return (
@@ -283,7 +285,7 @@ class SearchResults:
 
 def search_articles(raw_query: str | None, *, language: str | None = None) -> SearchResults:
     """Published articles in the language (the default one when not given) matching the
-    query, best first, ready for listing, each with a ``search_snippet``. An empty query, or
+    query, best first, as card rows with a ``search_snippet``. An empty query, or
     one with no word to look for, finds nothing."""
     language = language or settings.LANGUAGE_CODE
     return SearchResults(clean_query(raw_query), config=search_config(language), language=language)

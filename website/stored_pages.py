@@ -1,4 +1,4 @@
-"""Article pages, rendered once and stored with the live version they show.
+"""Article pages and their cards, rendered once and stored with the live version they show.
 
 Rendering an article page from its models takes a dozen milliseconds of ORM and template
 work (reviewer, category, tags, history, related articles, navigation, meta tags,
@@ -8,7 +8,8 @@ then costs one query for the article with its stored page, and fills in what doe
 the site's address (the page is stored with ``ORIGIN`` in its absolute URLs), the
 "being reviewed" notice once the review date is past its grace period, and the year in the
 footer. The page that thanks a reader for their feedback (``?feedback=thanks``) is rendered
-for them and not stored.
+for them and not stored. The article's card in listings is rendered and stored with the
+page, current with it (website/stored_cards.py puts the cards in listings).
 
 A stored page is current while its ``rendered_with`` equals rendering_fingerprint(). It
 stops being current in two ways, which are served differently:
@@ -216,8 +217,14 @@ STORED_PAGE_FIELDS = (
 )
 
 
-# What a page is rendered without: the version's review record, search columns and page.
-NOT_RENDERED_FIELDS = ("content", "search_text", "search_document", "rendered_page")
+# What a page is rendered without: the version's review record, search columns, page and card.
+NOT_RENDERED_FIELDS = (
+    "content",
+    "search_text",
+    "search_document",
+    "rendered_page",
+    "rendered_card",
+)
 
 
 # How a stored page is marked when something it shows changes (followed by a random part).
@@ -231,12 +238,17 @@ def stale_marker() -> str:
 def shows_current_content(version: PublishedVersion) -> bool:
     """Whether the version's stored page, current or rendered by an earlier release, shows
     what readers should see: it was rendered and nothing it shows changed since."""
-    marker = version.rendered_with
+    return is_current(version.rendered_page, version.rendered_with)
+
+
+def is_current(stored: str, marker: str) -> bool:
+    """Whether a stored page or card, stored with ``marker``, shows what readers should see
+    (see shows_current_content)."""
+    if not stored:
+        return False
     if marker == rendering_fingerprint():
         return True
-    return bool(version.rendered_page and marker) and not (
-        marker.startswith(STALE) or settings.DEBUG
-    )
+    return bool(marker) and not (marker.startswith(STALE) or settings.DEBUG)
 
 
 def published_page(request, article: Article) -> str:
@@ -252,7 +264,7 @@ def published_page(request, article: Article) -> str:
         page = render_page(article, article.live_version, is_preview=False, request=request)
         return page_for_request(request, article, page)
     page = render_page(article, article.live_version, is_preview=False)
-    _store(version.pk, page, read_marker=read_marker)
+    _store(article, page, read_marker=read_marker)
     return page_for_request(request, article, page)
 
 
@@ -288,26 +300,48 @@ def render_stale_pages(*, batch_size: int = 20) -> int:
                 # The marker is read with the data, in one query.
                 article = _for_rendering().get(pk=article_id)
                 page = render_page(article, article.live_version, is_preview=False)
-                stored += _store(
-                    article.live_version_id, page, read_marker=article.live_version.rendered_with
-                )
+                stored += _store(article, page, read_marker=article.live_version.rendered_with)
             after = batch[-1][0]
 
 
 def _for_rendering():
     return (
-        Article.objects.select_related("live_version__category", "live_version__reviewer")
+        Article.objects.select_related(
+            "live_category", "live_version__category", "live_version__reviewer"
+        )
         .prefetch_related("live_version__tags")
         .defer(*(f"live_version__{name}" for name in NOT_RENDERED_FIELDS))
     )
 
 
-def _store(version_id, page: str, *, read_marker: str) -> int:
-    # Stored only if nothing was marked stale since the marker was read: a change committed
-    # while this page was rendered (from the older data) leaves it unstored.
-    return PublishedVersion.objects.filter(pk=version_id, rendered_with=read_marker).update(
-        rendered_page=page, rendered_with=rendering_fingerprint()
-    )
+def _store(article, page: str, *, read_marker: str) -> int:
+    """Store the live version's page, with its card, if nothing was marked stale since the
+    marker was read: a change committed while this page was rendered (from the older data)
+    leaves it unstored."""
+    card = render_card(article, article.live_version)
+    return PublishedVersion.objects.filter(
+        pk=article.live_version_id, rendered_with=read_marker
+    ).update(rendered_page=page, rendered_card=card, rendered_with=rendering_fingerprint())
+
+
+# In a stored card the title's heading is <hN>; each listing gives it its level. The snippet
+# of where a search matched goes in after the summary.
+CARD_HEADING = "N"
+CARD_SNIPPET = "<!--card-snippet-->"
+
+
+def render_card(article: Article, version: PublishedVersion) -> str:
+    """The article's card in listings, showing ``version``; ``article`` comes with its live
+    category and the version with its reviewer (Article.objects.for_listing())."""
+    with translation.override(version.language):
+        return render_to_string(
+            "website/includes/article_card.html",
+            {
+                "article": article,
+                "heading_level": CARD_HEADING,
+                "snippet": mark_safe(CARD_SNIPPET),  # noqa: S308 (a constant)
+            },
+        )
 
 
 def page_for_request(request, article, page: str, *, is_preview: bool = False) -> str:

@@ -30,6 +30,7 @@ from website.page_meta import (
     titled,
 )
 from website.search import MAX_QUERY_LENGTH, clean_query, search_articles
+from website.stored_cards import card_rows, cards
 
 
 def can_preview(user) -> bool:
@@ -51,8 +52,13 @@ def published_topics() -> list[Category]:
 
 
 def listed_articles():
-    """Published articles in the reader's language (the address's: website/locale.py)."""
-    return Article.objects.published().in_language(get_language()).for_listing()
+    """Published articles in the reader's language (the address's: website/locale.py), newest
+    first, as card rows (website/stored_cards.py)."""
+    return card_rows(
+        Article.objects.published()
+        .in_language(get_language())
+        .order_by("-live_published_at", "-pk")
+    )
 
 
 def page_alternates(request, path: str):
@@ -60,7 +66,7 @@ def page_alternates(request, path: str):
 
 
 def home(request):
-    latest = listed_articles()[:9]
+    latest = cards(listed_articles()[:9], heading_level=3)
     categories = published_topics()
     return render(
         request,
@@ -131,7 +137,8 @@ def article_preview(request, slug):
 
 
 class PublishedArticleListView(ListView):
-    context_object_name = "articles"
+    # The level of each card's title: one below the heading the list is under.
+    card_heading_level = 2
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
@@ -148,6 +155,7 @@ class PublishedArticleListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["cards"] = cards(context["object_list"], heading_level=self.card_heading_level)
         context.update(self.head_context(context))
         return context
 
@@ -276,7 +284,11 @@ def search(request):
             "page_obj": page,
             "paginator": page.paginator,
             "is_paginated": page.has_other_pages(),
-            "articles": page.object_list,
+            "cards": cards(
+                page.object_list,
+                heading_level=2,
+                snippets={match.pk: match.search_snippet for match in page.object_list},
+            ),
             "page_query": urlencode({"q": query}),
             # Suggestions when there is nothing to list.
             "topics": published_topics() if not page.object_list else [],
@@ -298,6 +310,7 @@ class ReviewerProfileView(PublishedArticleListView):
     """A reviewer's public profile with the published articles they reviewed."""
 
     template_name = "website/reviewer_detail.html"
+    card_heading_level = 3  # under "Articles reviewed by …"
 
     def get_queryset(self):
         self.reviewer = get_object_or_404(Reviewer, slug=self.kwargs["slug"])

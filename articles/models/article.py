@@ -25,6 +25,7 @@ class ArticleStatus(models.TextChoices):
 VERSION_CONTENT_FIELDS = (
     "body_html",
     "rendered_page",
+    "rendered_card",
     "search_document",
     "outline",
     "sources",

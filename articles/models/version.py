@@ -27,12 +27,12 @@ class PublishedVersionQuerySet(FinalRecordQuerySet):
 
 class PublishedVersion(FinalRecord):
     """An immutable snapshot of approved content, as readers saw it from ``published_at``.
-    Only what is derived from it again may change: its stored page, image renditions and
-    sizes, and its search text and document."""
+    Only what is derived from it again may change: its stored page and card, image
+    renditions and sizes, and its search text and document."""
 
     DERIVED_FIELDS = frozenset(
-        ["rendered_page", "rendered_with", "hero_width", "hero_height", "hero_renditions",
-         "search_document", "search_text"]
+        ["rendered_page", "rendered_card", "rendered_with", "hero_width", "hero_height",
+         "hero_renditions", "search_document", "search_text"]
     )  # fmt: skip
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="versions")
@@ -72,6 +72,10 @@ class PublishedVersion(FinalRecord):
     # The article page while this version is live, as website/stored_pages.py rendered it;
     # ``rendered_with`` says whether it is current (see stored_pages.rendering_fingerprint).
     rendered_page = models.TextField(blank=True, editable=False)
+    # Its card in listings (topic, tag, reviewer, home and search pages), rendered and stored
+    # with the page, current with it (website/stored_cards.py).
+    # Nullable, so adding the column needs no table rebuild.
+    rendered_card = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001
     rendered_with = models.CharField(max_length=64, blank=True, editable=False)
     # On PostgreSQL, the weighted full-text document of title, summary and search_text, kept
     # by a trigger (migration 0009) for website/search.py; unused (empty) elsewhere.

@@ -15,7 +15,7 @@ on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 i
 
 
 def found(query):
-    return [article.slug for article in search_articles(query)[0:50]]
+    return [match.live_slug for match in search_articles(query)[0:50]]
 
 
 def check_integrity():

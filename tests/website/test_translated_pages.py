@@ -191,7 +191,7 @@ def test_each_language_has_its_own_feed(client, pair):
 
 def results(client, url):
     response = client.get(url)
-    return [article.pk for article in response.context["articles"]]
+    return [match.pk for match in response.context["page_obj"].object_list]
 
 
 def test_search_finds_articles_in_the_readers_language(client, pair):
