@@ -112,7 +112,16 @@ DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 # handshake on PostgreSQL; on SQLite, registering Django's SQL functions).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead logging: readers never block the writer, which otherwise waits for every
+    # gunicorn worker's reads to pause (a stored page written on a first view waited up to
+    # the 5 s busy timeout under load). A writer takes its lock when its transaction
+    # begins (IMMEDIATE), so two writers queue rather than fail to upgrade a read lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        transaction_mode="IMMEDIATE",
+    )
+else:
     # Each checkout gets its own test database, so two checkouts can run their suites on
     # one server at once.
     _checkout = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]
