@@ -170,6 +170,18 @@ class Server:
         for _ in range(20):
             urllib.request.urlopen(self.base + path, timeout=60).read()  # noqa: S310
 
+    def settle(self, limit: float = 120) -> None:
+        """Wait until the workers have answered what the last wrk run left queued (wrk stops
+        with up to one request per connection still waiting), so the next row measures its
+        own pages only."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            urllib.request.urlopen(f"{self.base}/healthz", timeout=limit).read()  # noqa: S310
+            if time.monotonic() - started < 0.05:
+                return
+        raise SystemExit(f"the server was still busy {limit:.0f} s after a run")
+
     def worker_rss_mb(self) -> list[float]:
         """The resident memory of each gunicorn worker (Linux)."""
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
@@ -342,6 +354,7 @@ def main():
             for page in ["healthz", *pages]:
                 server.warm(urls[page])
                 results[page] = run_wrk(server.base + urls[page], args.duration, args.connections)
+                server.settle()
             if label == "uncached":
                 mark_every_page_stale(database_url)
                 results["article, first view"] = run_wrk(

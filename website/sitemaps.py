@@ -5,7 +5,9 @@
 limit; articles come 5,000 to a file) URLs. The index costs two queries per section (a count
 and the latest ``lastmod``), each file two (a count and one page of items, with ``lastmod``
 annotated); topics, tags and reviewers, whose dates aggregate every published article, are
-computed once per page generation. ``lastmod`` is the latest
+computed once per page generation. Each file, once rendered, is kept until what readers see
+changes (website/views.py, like the listing counts), so a crawler's reads cost a cache
+read. ``lastmod`` is the latest
 publication or review (a "Reviewed, no changes" version is a publication too) among the
 live versions the page shows.
 """

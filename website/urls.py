@@ -1,11 +1,8 @@
-from django.contrib.sitemaps.views import index as sitemap_index
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 from django.views.generic import TemplateView
 
 from website import views
 from website.feeds import CategoryFeed, LatestArticlesFeed
-from website.sitemaps import SITEMAPS
 
 app_name = "website"
 
@@ -19,13 +16,8 @@ urlpatterns = [
     path("topics/<slug:slug>/feed/", CategoryFeed(), name="category_feed"),
     path("feed/", LatestArticlesFeed(), name="feed"),
     path("search/", views.search, name="search"),
-    path(
-        "sitemap.xml",
-        sitemap_index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "website:sitemap_section"},
-        name="sitemap",
-    ),
-    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap"),
+    path("sitemap-<section>.xml", views.sitemap_section, name="sitemap_section"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),

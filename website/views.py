@@ -1,6 +1,7 @@
 from functools import partial
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -30,6 +31,7 @@ from website.page_meta import (
     titled,
 )
 from website.search import MAX_QUERY_LENGTH, clean_query, search_articles
+from website.sitemaps import SITEMAPS
 from website.stored_cards import card_rows, cards
 
 
@@ -351,3 +353,32 @@ class ReviewerProfileView(PublishedArticleListView):
                 absolute_url=self.request.build_absolute_uri,
             ),
         )
+
+
+def _kept_sitemap(request, name: str, view, **kwargs) -> HttpResponse:
+    """A sitemap file as Django's view renders it, kept until what readers see changes
+    (website/listing_counts.py): a file of 5,000 article URLs takes about a second."""
+    page = request.GET.get("p", "1")
+    if not page.isdigit():  # Django's view answers 404
+        return view(request, sitemaps=SITEMAPS, **kwargs)
+
+    def render():
+        response = view(request, sitemaps=SITEMAPS, **kwargs)
+        response.render()
+        return response.content, dict(response.headers)
+
+    key = f"sitemap-file:{name}:{page}:{request.scheme}://{request.get_host()}"
+    content, headers = memoized(key, render)
+    return HttpResponse(content, headers=headers)
+
+
+def sitemap_index(request):
+    return _kept_sitemap(
+        request, "index", sitemap_views.index, sitemap_url_name="website:sitemap_section"
+    )
+
+
+def sitemap_section(request, section):
+    if section not in SITEMAPS:
+        raise Http404(f"No sitemap section {section!r}.")
+    return _kept_sitemap(request, section, sitemap_views.sitemap, section=section)

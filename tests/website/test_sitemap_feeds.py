@@ -265,3 +265,31 @@ def test_category_feed_of_a_topic_without_public_articles_is_empty(client, conte
 
 def test_unknown_category_feed_is_404(client):
     assert client.get("/topics/nope/feed/").status_code == 404
+
+
+def test_sitemap_files_are_kept_until_what_readers_see_changes(
+    client, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    settings.LISTING_COUNT_SECONDS = 300
+    first = ArticleFactory(title="Kept")
+    url = "/sitemap-articles.xml"
+    assert list(sitemap_file_entries(client, url)) == [
+        f"http://testserver{first.get_absolute_url()}"
+    ]
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again["X-Robots-Tag"]
+    assert again["Content-Type"].startswith("application/xml")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = ArticleFactory(title="Published after")
+    assert set(sitemap_file_entries(client, url)) == {
+        f"http://testserver{article.get_absolute_url()}" for article in (first, second)
+    }
+    assert len(sitemap_files(client)) == 5
+    # Another host's file names its own addresses.
+    assert all(
+        loc.startswith("http://127.0.0.1/")
+        for loc in sitemap_file_entries(client, url, host="127.0.0.1")
+    )
+    assert client.get("/sitemap-articles.xml?p=x").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
