@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from api.keys import create_api_key, revoke_api_key
-from api.limits import month_of
 from api.models import (
     ApiConsumer,
     ApiKey,
@@ -17,6 +16,7 @@ from api.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from api.usage import month_of
 
 
 def _this_month():

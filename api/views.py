@@ -19,7 +19,8 @@ from api import payloads, schemas
 from api.answers import attribution_for, error_answer, json_answer
 from api.cursors import BadCursor, after_cursor, cursor_after
 from api.keys import KeyRefused, key_for
-from api.limits import RateLimited, check_rate_limit, record_request
+from api.limits import RateLimited, check_rate_limit
+from api.usage import record_request
 from articles.models import Article, Category, PublishedVersion, Source, published_condition
 from articles.translations import language_versions
 from reviewers.models import Reviewer

@@ -24,3 +24,14 @@ def api_key(consumer):
 def api(api_key):
     """A test client that sends the key with every request."""
     return Client(headers={"Authorization": f"Bearer {api_key}"})
+
+
+@pytest.fixture(autouse=True)
+def usage_written_at_the_end(db, monkeypatch):
+    """No timer writes usage in the middle of a test; what a test counted is written before
+    its transaction is rolled back (never at exit, into another database)."""
+    from api import usage
+
+    monkeypatch.setattr(usage, "FLUSH_SECONDS", 3600)
+    yield
+    usage.flush_usage()

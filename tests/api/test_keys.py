@@ -6,12 +6,15 @@ from io import StringIO
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 import healthsite.cache
+from api import usage
 from api.keys import create_api_key, hash_key, revoke_api_key
-from api.limits import record_request
 from api.models import ApiConsumer, ApiKey, ApiUsage
+from api.usage import flush_usage, pending_requests, record_request
 from tests.factories import ArticleFactory, UserFactory, role_user
 
 pytestmark = pytest.mark.django_db
@@ -122,11 +125,13 @@ def test_usage_is_counted_per_key_per_month(api, api_key, consumer):
     api.get("/api/v1/articles/999999")  # a 404 is a request answered too
     client_with("Bearer hsk_wrong").get(LIST)  # refused: nobody's
     key = ApiKey.objects.get(key_hash=hash_key(api_key))
+    flush_usage()
     usage = ApiUsage.objects.get(key=key)
     assert usage.requests == 4
     assert usage.month.day == 1
 
     record_request(key, on=datetime.date(2026, 2, 14))
+    flush_usage()
     assert ApiUsage.objects.get(key=key, month=datetime.date(2026, 2, 1)).requests == 1
     assert ApiUsage.objects.filter(key=key).count() == 2
 
@@ -134,6 +139,7 @@ def test_usage_is_counted_per_key_per_month(api, api_key, consumer):
 def test_editors_see_usage_in_the_admin(client, api, api_key, consumer):
     api.get(LIST)
     api.get(LIST)
+    flush_usage()
     editor = role_user("Editor")
     client.force_login(editor)
     page = client.get("/admin/api/apiusage/")
@@ -171,3 +177,90 @@ def test_a_key_made_in_the_admin_is_shown_once(client, consumer):
     key.refresh_from_db()
     assert key.revoked_at is not None
     assert client_with(f"Bearer {secret}").get(LIST).status_code == 401
+
+
+def usage_of(key, month=None):
+    month = month or usage.month_of(datetime.date.today())
+    row = ApiUsage.objects.filter(key=key, month=month).first()
+    return row.requests if row else 0
+
+
+def test_usage_is_written_in_batches_and_counted_exactly(api, api_key, consumer, monkeypatch):
+    monkeypatch.setattr(usage, "FLUSH_REQUESTS", 5)
+    key = ApiKey.objects.get(key_hash=hash_key(api_key))
+    other = create_api_key(consumer=consumer)
+    other_api = client_with(f"Bearer {other.secret}")
+    for _ in range(4):
+        api.get(LIST)
+    assert usage_of(key) == 0 and pending_requests() == 4  # not written yet
+    other_api.get(LIST)  # the fifth request in this process writes all five
+    assert pending_requests() == 0
+    assert (usage_of(key), usage_of(other.key)) == (4, 1)
+
+    for _ in range(12):
+        api.get(LIST)
+    assert usage_of(key) == 14 and pending_requests() == 2
+    flush_usage()
+    assert usage_of(key) == 16
+
+    # A batch adds to the row, whatever another process wrote meanwhile.
+    ApiUsage.objects.filter(key=key).update(requests=100)
+    api.get(LIST)
+    with CaptureQueriesContext(connection) as queries:
+        flush_usage()
+    assert [q["sql"].split()[0] for q in queries if "api_apiusage" in q["sql"]] == ["UPDATE"]
+    assert usage_of(key) == 101
+
+
+def test_usage_is_written_by_a_timer_when_requests_stop(api, api_key, monkeypatch):
+    written = []
+    monkeypatch.setattr(usage, "_add_to_rows", written.append)  # the timer's own thread
+    monkeypatch.setattr(usage, "FLUSH_SECONDS", 0.05)
+    api.get(LIST)
+    api.get(LIST)
+    timer = usage._timer
+    timer.join(5)
+    key = ApiKey.objects.get(key_hash=hash_key(api_key))
+    assert written == [{(key.pk, usage.month_of(datetime.date.today())): 2}]
+    assert pending_requests() == 0 and usage._timer is None
+
+
+def test_a_write_that_fails_keeps_its_counts_for_the_next(api, api_key, monkeypatch):
+    from django.db import DatabaseError
+
+    key = ApiKey.objects.get(key_hash=hash_key(api_key))
+    api.get(LIST)
+    real = usage._add_to_rows
+
+    def broken(counts):
+        raise DatabaseError("database is locked")
+
+    monkeypatch.setattr(usage, "_add_to_rows", broken)
+    flush_usage()
+    assert pending_requests() == 1
+    api.get(LIST)
+    monkeypatch.setattr(usage, "_add_to_rows", real)
+    flush_usage()
+    assert usage_of(key) == 2
+
+
+def test_usage_is_counted_while_the_cache_is_down(api, api_key, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(healthsite.cache, "_failed_at", None)
+    for operation in ("get", "set", "add", "incr", "delete", "get_many", "set_many"):
+        monkeypatch.setattr(cache, operation, broken)
+    for _ in range(3):
+        assert api.get(LIST).status_code == 200
+    flush_usage()
+    assert usage_of(ApiKey.objects.get(key_hash=hash_key(api_key))) == 3
+
+
+def test_a_deleted_key_leaves_no_count_behind(consumer):
+    made = create_api_key(consumer=consumer)
+    record_request(made.key)
+    ApiKey.objects.filter(pk=made.key.pk).delete()
+    flush_usage()
+    assert pending_requests() == 0
+    assert not ApiUsage.objects.exists()
