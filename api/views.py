@@ -21,8 +21,7 @@ from api.cursors import BadCursor, after_cursor, cursor_after
 from api.keys import KeyRefused, key_for
 from api.limits import RateLimited, check_rate_limit
 from api.usage import record_request
-from articles.models import Article, Category, PublishedVersion, Source, published_condition
-from articles.translations import language_versions
+from articles.models import Article, Category, Source, published_condition
 from reviewers.models import Reviewer
 
 DESCRIPTION = """\
@@ -226,15 +225,21 @@ def get_article(request, article_id: Annotated[int, PathParam(ge=1, le=2**63 - 1
 
 
 def translations_of(article) -> list[Article]:
-    """The article in other languages (articles.translations.language_versions), each with
-    its live version's title, language and address: two queries."""
-    others = language_versions(article)
-    versions = PublishedVersion.objects.only("title", "slug", "language").in_bulk(
-        [other.live_version_id for other in others]
+    """The article in other languages, as articles.translations.language_versions finds
+    them (its source, and the source's translations), each with its live version's title,
+    language and address: two queries, each by an index. Asked in one (``pk = root OR
+    translation_of = root``), SQLite scans the table: 16 ms with 10,000 articles."""
+    root_id = article.translation_of_id or article.pk
+    translated = Article.objects.filter(translation_of_id=root_id).values_list("pk", flat=True)
+    others = (
+        Article.objects.published()
+        .filter(pk__in=[root_id, *translated.order_by()])
+        .exclude(pk=article.pk)
+        .select_related("live_version")
+        .only("live_version__title", "live_version__slug", "live_version__language")
+        .order_by()
     )
-    for other in others:
-        other.live_version = versions[other.live_version_id]
-    return others
+    return sorted(others, key=lambda other: other.live_version.language)
 
 
 @api.get(
