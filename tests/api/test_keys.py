@@ -264,3 +264,44 @@ def test_a_deleted_key_leaves_no_count_behind(consumer):
     flush_usage()
     assert pending_requests() == 0
     assert not ApiUsage.objects.exists()
+
+
+def test_a_high_limit_is_counted_in_slices_and_never_exceeded(consumer, monkeypatch):
+    from api import limits
+
+    key = create_api_key(consumer=consumer).key
+    key.rate_limit_per_minute = 1050  # slices of 10 requests
+    incrs = []
+    real_incr = healthsite.cache.incr
+    monkeypatch.setattr(
+        healthsite.cache, "incr", lambda name: incrs.append(name) or real_incr(name)
+    )
+    minute = 60 * 29_000_000
+    left = [limits.check_rate_limit(key, now=minute + 1) for _ in range(25)]
+    assert left[:3] == [1049, 1048, 1047] and left[-1] == 1025
+    assert len(incrs) == 3  # one cache write per 10 requests
+
+    # Another process takes slices of the same minute from the shared counter: the rest of
+    # the first process's third slice is still that process's.
+    first_process = limits._slices
+    monkeypatch.setattr(limits, "_slices", {})
+
+    def answered(at):
+        count = 0
+        while True:
+            try:
+                limits.check_rate_limit(key, now=at)
+            except limits.RateLimited as refused:
+                return count, refused.retry_after
+            count += 1
+
+    assert answered(minute + 2) == (1050 - 30, 58)
+    monkeypatch.setattr(limits, "_slices", first_process)
+    assert answered(minute + 3) == (5, 57)  # 1050 in all, never more
+    assert limits.check_rate_limit(key, now=minute + 61) == 1049  # a new minute
+
+
+def test_limits_below_200_a_minute_are_counted_request_by_request():
+    from api.limits import slice_size
+
+    assert [slice_size(n) for n in (1, 60, 199, 200, 1050, 10**9)] == [1, 1, 1, 2, 10, 100]
