@@ -6,6 +6,7 @@ class ApiConfig(AppConfig):
     verbose_name = "Content API"
 
     def ready(self):
-        from api import webhooks
+        from api import keys, webhooks
 
+        keys.connect()
         webhooks.connect()

@@ -305,3 +305,54 @@ def test_limits_below_200_a_minute_are_counted_request_by_request():
     from api.limits import slice_size
 
     assert [slice_size(n) for n in (1, 60, 199, 200, 1050, 10**9)] == [1, 1, 1, 2, 10, 100]
+
+
+def key_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/sources")
+    return response, [q for q in queries if "api_apikey" in q["sql"]]
+
+
+def test_a_key_is_checked_from_the_cache_and_refused_at_once_when_revoked(api, api_key):
+    assert key_queries(api)[0].status_code == 200
+    response, queries = key_queries(api)
+    assert response.status_code == 200 and queries == []  # the cached copy
+
+    revoke_api_key(key=ApiKey.objects.get(key_hash=hash_key(api_key)))
+    response, queries = key_queries(api)
+    assert "revoked" in refused(response)
+    assert len(queries) == 1  # read again from the database
+
+
+def test_a_suspended_partner_and_a_new_limit_take_effect_at_once(api, api_key, consumer):
+    key_queries(api)
+    consumer.rate_limit_per_minute = 1  # and this minute's one request is made
+    consumer.save()
+    assert api.get(LIST).status_code == 429
+    consumer.is_active = False
+    consumer.save()
+    assert "suspended" in refused(api.get(LIST))
+
+
+def test_a_copy_read_before_a_change_is_not_cached_after_it(api_key, consumer):
+    from api import keys
+
+    key = ApiKey.objects.select_related("consumer").get(key_hash=hash_key(api_key))
+    revoke_api_key(key=ApiKey.objects.get(pk=key.pk))
+    # A process that read the key before the revocation tries to cache its copy.
+    assert not healthsite.cache.add(f"api-key:{key.key_hash}", key, 60)
+    assert keys._cached_key(key.key_hash).revoked_at is not None
+
+
+def test_keys_are_checked_in_the_database_while_the_cache_is_down(api, api_key, monkeypatch):
+    key_queries(api)
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(healthsite.cache, "_failed_at", None)
+    for operation in ("get", "set", "add", "incr"):
+        monkeypatch.setattr(cache, operation, broken)
+    response, queries = key_queries(api)
+    assert response.status_code == 200 and len(queries) == 1
+    assert "not known" in refused(client_with(f"Bearer {api_key}x").get(LIST))
