@@ -12,6 +12,10 @@ from django.utils import translation
 
 from articles.markdown import html_to_text
 
+# A body's plain text depends on its HTML alone, and a version's HTML never changes: the
+# text of the bodies and answers read most is kept in each process, by the HTML itself.
+plain_text = functools.lru_cache(maxsize=512)(html_to_text)
+
 
 @functools.cache
 def _pattern(name: str, argument: str, language: str) -> str:
@@ -167,14 +171,14 @@ def article(request, article_, *, translations=()) -> dict:
     return {
         **article_summary(request, article_),
         "body_html": version.body_html,
-        "body_text": html_to_text(version.body_html),
+        "body_text": plain_text(version.body_html),
         "outline": [list(entry) for entry in version.outline],
         "citations": [_citation(entry) for entry in version.sources],
         "faqs": [
             {
                 "question": faq["question"],
                 "answer_html": faq["answer_html"],
-                "answer_text": html_to_text(faq["answer_html"]),
+                "answer_text": plain_text(faq["answer_html"]),
             }
             for faq in version.faqs
         ],
