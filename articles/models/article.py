@@ -354,6 +354,11 @@ class Article(models.Model):
                 fields=["live_category", "status", "-live_published_at", "-id"],
                 name="article_live_category_idx",
             ),
+            # A reviewer's page lists their articles newest first, a page at a time.
+            models.Index(
+                fields=["reviewer", "status", "-live_published_at", "-id"],
+                name="article_reviewer_listing_idx",
+            ),
             models.Index(fields=["status", "-live_published_at", "-id"], name="article_latest_idx"),
             models.Index(fields=["next_review_due"], name="article_review_due_idx"),
             # The home page's latest articles. published_at and live_version ride along so
