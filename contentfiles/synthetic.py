@@ -3,16 +3,25 @@
 Articles come with citations, FAQs, tags, two published versions each (first publication and
 a "Reviewed, no changes" re-review) and the approvals behind them, spread over review dates
 so some are overdue, some due soon and most current. Everything is written with bulk
-inserts, in batches (10,000 articles take a couple of minutes on SQLite). All of it is marked as
+inserts, in batches of BATCH articles, each in its own transaction. All of it is marked as
 sample content.
+
+The articles and their versions get their primary keys here, after the largest in each table,
+so a batch is built whole (its articles' live versions and related articles included) away
+from the database: in a pool of worker processes, which render the Markdown while the main
+process writes the batch before. Nothing else should add articles or versions meanwhile.
 """
 
+import collections
 import datetime
+import multiprocessing
+import os
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -29,6 +38,7 @@ from articles.models import (
     SourceType,
     VersionKind,
 )
+from articles.related import RELATED_ARTICLES_KEPT
 from articles.review_schedule import add_months
 from articles.signals import live_articles_changed
 from articles.versions import build_version, copied_version
@@ -50,7 +60,7 @@ WORDS = (  # noqa: SIM905
 TAGS = ["self-care", "prevention", "children", "older-adults", "medicines", "exercise",
         "diet", "mental-wellbeing", "screening", "pregnancy", "chronic-conditions",
         "first-aid", "sleep", "pain", "research"]  # fmt: skip
-BATCH = 500
+BATCH = 1000
 
 
 @dataclass
@@ -59,6 +69,37 @@ class Generated:
     citations: int = 0
     faqs: int = 0
     versions: int = 0
+
+
+@dataclass(frozen=True)
+class _Registry:
+    categories: list
+    reviewers: list
+    sources: list
+    tags: list
+    tagged_type_id: int
+
+
+@dataclass(frozen=True)
+class _BatchPlan:
+    seed: str
+    today: datetime.date
+    first_article_id: int
+    first_version_id: int
+    size: int
+
+
+@dataclass
+class _Batch:
+    """One batch of articles and everything that goes with them, unsaved."""
+
+    articles: list = field(default_factory=list)
+    versions: list = field(default_factory=list)
+    version_tags: list = field(default_factory=list)
+    citations: list = field(default_factory=list)
+    faqs: list = field(default_factory=list)
+    tagged: list = field(default_factory=list)
+    sign_offs: list = field(default_factory=list)
 
 
 def _sentence(rng, low=8, high=18):
@@ -105,29 +146,91 @@ def _registry(rng):
     return categories, reviewers, sources, tags
 
 
-def generate_content(*, articles: int, seed: int = 1, today: datetime.date | None = None):
-    """Add ``articles`` published synthetic articles (on top of any already there)."""
+def generate_content(
+    *,
+    articles: int,
+    seed: int = 1,
+    today: datetime.date | None = None,
+    batch_size: int = BATCH,
+    workers: int | None = None,
+) -> Generated:
+    """Add ``articles`` published synthetic articles (on top of any already there), built by
+    ``workers`` processes (one per CPU by default; 0 builds them in this process)."""
     rng = random.Random(seed)  # noqa: S311 (sample text, not security)
     today = today or timezone.localdate()
-    categories, reviewers, sources, tags = _registry(rng)
-    start = Article.objects.filter(slug__startswith="synthetic-").aggregate(n=Max("pk"))["n"] or 0
+    registry = _Registry(
+        *_registry(rng), tagged_type_id=ContentType.objects.get_for_model(Article).pk
+    )
+    first_article_id = (Article.objects.aggregate(n=Max("pk"))["n"] or 0) + 1
+    first_version_id = (PublishedVersion.objects.aggregate(n=Max("pk"))["n"] or 0) + 1
+    had_live_articles = Article.objects.filter(live_version__isnull=False).exists()
+    plans = [
+        _BatchPlan(
+            seed=f"{seed}-{first_article_id + start}",
+            today=today,
+            first_article_id=first_article_id + start,
+            first_version_id=first_version_id + 2 * start,
+            size=min(batch_size, articles - start),
+        )
+        for start in range(0, articles, batch_size)
+    ]
+    if workers is None:
+        workers = os.cpu_count() or 1
     result = Generated()
-    for batch_start in range(0, articles, BATCH):
-        size = min(BATCH, articles - batch_start)
+    for batch in _built(plans, registry, workers=workers if len(plans) > 1 else 0):
         with transaction.atomic():
-            _generate_batch(
-                rng, today, start + batch_start, size, categories, reviewers, sources, tags, result
-            )
-    live_articles_changed.send(sender=Article, article_ids=None)
+            _save(batch)
+        result.articles += len(batch.articles)
+        result.citations += len(batch.citations)
+        result.faqs += len(batch.faqs)
+        result.versions += len(batch.versions)
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [Article, PublishedVersion]):
+            cursor.execute(statement)
+    # The new versions have no stored page yet; the listings show the new articles. Only
+    # the articles there before may show them elsewhere: all of them, to be safe.
+    live_articles_changed.send(sender=Article, article_ids=None if had_live_articles else [])
     return result
 
 
-def _generate_batch(rng, today, offset, size, categories, reviewers, sources, tags, result):
-    tagged_article_type = ContentType.objects.get_for_model(Article)
-    drafts = []
-    for n in range(size):
-        number = offset + n + 1
-        category = rng.choice(categories)
+def _built(plans, registry, *, workers):
+    """The batches, built in order; by a pool of ``workers`` processes, each a few batches
+    ahead of the one being saved, no more (so memory stays bounded)."""
+    if not workers:
+        for plan in plans:
+            yield _build_batch(plan, registry)
+        return
+    # Forked, the workers need no setup; they never touch the database connection.
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pending = collections.deque()
+        for plan in plans:
+            pending.append(pool.apply_async(_build_batch, (plan, registry)))
+            if len(pending) > workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def _save(batch: _Batch) -> None:
+    # Versions first: on SQLite, inserting a live article indexes its live version's text
+    # (search_index.py). The foreign keys are checked at commit.
+    PublishedVersion.objects.bulk_create(batch.versions)
+    PublishedVersion.tags.through.objects.bulk_create(batch.version_tags)
+    Article.objects.bulk_create(batch.articles)
+    Citation.objects.bulk_create(batch.citations)
+    FAQ.objects.bulk_create(batch.faqs)
+    TaggedItem.objects.bulk_create(batch.tagged)
+    SignOff.objects.bulk_create(batch.sign_offs)
+
+
+def _build_batch(plan: _BatchPlan, registry: _Registry) -> _Batch:
+    rng = random.Random(plan.seed)  # noqa: S311 (sample text, not security)
+    today = plan.today
+    batch = _Batch()
+    tag_ids = {}
+    for n in range(plan.size):
+        number = plan.first_article_id + n
+        category = rng.choice(registry.categories)
         title = f"{category.name}: {rng.choice(ASPECTS)} ({number})"
         # Review dates spread so about 8% are overdue and 8% due within a month; every
         # review and publication is in the past.
@@ -137,32 +240,29 @@ def _generate_batch(rng, today, offset, size, categories, reviewers, sources, ta
             f"## {heading}\n\n{_paragraph(rng, 4)}[^s{key}] {_paragraph(rng, 3)}"
             for key, heading in enumerate(["Overview", "Causes", "Treatment", "When to get help"])
         ]
-        drafts.append(
-            Article(
-                title=title,
-                slug=f"synthetic-{slugify(title)}",
-                category=category,
-                summary=_sentence(rng, 14, 24)[:280],
-                body="\n\n".join(sections),
-                author=f"Sample Writer {rng.randint(1, 40)}",
-                status=ArticleStatus.PUBLISHED,
-                published_at=timezone.make_aware(
-                    datetime.datetime.combine(add_months(reviewed, -6), datetime.time(9))
-                ),
-                reviewer=rng.choice(reviewers),
-                last_reviewed_on=reviewed,
-                next_review_due=due,
-                is_sample=True,
-            )
+        reviewer = rng.choice(registry.reviewers)
+        article = Article(
+            pk=number,
+            title=title,
+            slug=f"synthetic-{slugify(title)}",
+            category=category,
+            summary=_sentence(rng, 14, 24)[:280],
+            body="\n\n".join(sections),
+            author=f"Sample Writer {rng.randint(1, 40)}",
+            status=ArticleStatus.PUBLISHED,
+            published_at=timezone.make_aware(
+                datetime.datetime.combine(add_months(reviewed, -6), datetime.time(9))
+            ),
+            reviewer=reviewer,
+            last_reviewed_on=reviewed,
+            next_review_due=due,
+            is_sample=True,
         )
-    created = Article.objects.bulk_create(drafts)
-    citations, faqs, tagged = [], [], []
-    for article in created:
-        article_citations = [
+        citations = [
             Citation(
                 article=article,
                 key=f"s{key}",
-                source=rng.choice(sources),
+                source=rng.choice(registry.sources),
                 title=_sentence(rng, 5, 10).rstrip("."),
                 url=f"https://example.org/research/{article.pk}/{key}",
                 authors="Sample A, Example B",
@@ -171,7 +271,7 @@ def _generate_batch(rng, today, offset, size, categories, reviewers, sources, ta
             )
             for key in range(5)
         ]
-        article_faqs = [
+        faqs = [
             FAQ(
                 article=article,
                 question=_sentence(rng, 5, 9)[:-1] + "?",
@@ -180,89 +280,77 @@ def _generate_batch(rng, today, offset, size, categories, reviewers, sources, ta
             )  # fmt: skip
             for order in range(3)
         ]
-        citations += article_citations
-        faqs += article_faqs
-        article_tags = rng.sample(tags, 3)
-        tagged += [
-            TaggedItem(tag=tag, content_type=tagged_article_type, object_id=article.pk)
-            for tag in article_tags
+        tags = rng.sample(registry.tags, 3)
+        tag_ids[article.pk] = {tag.pk for tag in tags}
+        batch.tagged += [
+            TaggedItem(tag=tag, content_type_id=registry.tagged_type_id, object_id=article.pk)
+            for tag in tags
         ]
-        article._tag_ids = {tag.pk for tag in article_tags}
-        article._generated = (article_citations, article_faqs)
-    Citation.objects.bulk_create(citations)
-    FAQ.objects.bulk_create(faqs)
-    TaggedItem.objects.bulk_create(tagged)
-    versions, sign_offs = [], []
-    for article in created:
-        article_citations, article_faqs = article._generated
-        first_review = add_months(article.last_reviewed_on, -12)
+        first_review = add_months(reviewed, -12)
         first = build_version(
             article,
-            citations=article_citations,
-            faqs=article_faqs,
-            tag_ids=sorted(article._tag_ids),
+            citations=citations,
+            faqs=faqs,
+            tag_ids=sorted(tag_ids[article.pk]),
             number=1,
             kind=VersionKind.PUBLISHED,
-            reviewer=article.reviewer,
+            reviewer=reviewer,
             reviewed_on=first_review,
             change_summary="First published",
             published_at=article.published_at,
         )
-        second = copied_version(
+        live = copied_version(
             first,
             number=2,
             kind=VersionKind.REVIEWED_UNCHANGED,
-            reviewer=article.reviewer,
-            reviewed_on=article.last_reviewed_on,
+            reviewer=reviewer,
+            reviewed_on=reviewed,
             change_summary="Reviewed, no changes",
-            published_at=timezone.make_aware(
-                datetime.datetime.combine(article.last_reviewed_on, datetime.time(9))
-            ),
+            published_at=timezone.make_aware(datetime.datetime.combine(reviewed, datetime.time(9))),
         )
-        versions += [first, second]
-        for reviewed_on in (first_review, article.last_reviewed_on):
-            sign_offs.append(
-                SignOff(
-                    article=article,
-                    reviewer=article.reviewer,
-                    decision=Decision.APPROVED,
-                    notes="Synthetic approval for load testing.",
-                    reviewed_on=reviewed_on,
-                    content_fingerprint=first.content_fingerprint,
-                    content=first.content,
-                )
+        first.pk = plan.first_version_id + 2 * n
+        live.pk = first.pk + 1
+        for version in (first, live):
+            batch.versions.append(version)
+            batch.version_tags += [
+                PublishedVersion.tags.through(publishedversion_id=version.pk, tag_id=tag_id)
+                for tag_id in version.tag_ids
+            ]
+        batch.sign_offs += [
+            SignOff(
+                article=article,
+                reviewer=reviewer,
+                decision=Decision.APPROVED,
+                notes="Synthetic approval for load testing.",
+                reviewed_on=reviewed_on,
+                content_fingerprint=first.content_fingerprint,
+                content=first.content,
             )
+            for reviewed_on in (first_review, reviewed)
+        ]
         article.content_fingerprint = first.content_fingerprint
         article.presentation_fingerprint = first.presentation_fingerprint
-    PublishedVersion.objects.bulk_create(versions)
-    PublishedVersion.tags.through.objects.bulk_create(
-        PublishedVersion.tags.through(publishedversion_id=version.pk, tag_id=tag_id)
-        for version in versions
-        for tag_id in version.tag_ids
-    )
-    SignOff.objects.bulk_create(sign_offs)
-    for article, live in zip(created, versions[1::2], strict=True):
-        article.live_version = live
+        article.live_version_id = live.pk
         article.live_published_at = live.published_at
         article.live_slug = live.slug
         article.live_category_id = live.category_id
-        # Related articles, as refresh_related_articles would choose them within the batch.
-        neighbours = [other for other in created if other.category_id == article.category_id]
-        neighbours.sort(key=lambda other: -len(other._tag_ids & article._tag_ids))
-        article.related_article_ids = [o.pk for o in neighbours if o.pk != article.pk][:6]
-    Article.objects.bulk_update(
-        created,
-        [
-            "live_version",
-            "live_published_at",
-            "live_slug",
-            "live_category",
-            "content_fingerprint",
-            "presentation_fingerprint",
-            "related_article_ids",
-        ],
-    )
-    result.articles += len(created)
-    result.citations += len(citations)
-    result.faqs += len(faqs)
-    result.versions += len(versions)
+        batch.articles.append(article)
+        batch.citations += citations
+        batch.faqs += faqs
+    _choose_related(batch.articles, tag_ids)
+    return batch
+
+
+def _choose_related(articles, tag_ids) -> None:
+    """Related articles, as refresh_related_articles would choose them within the batch:
+    the same topic, the most tags in common first."""
+    by_category = collections.defaultdict(list)
+    for article in articles:
+        by_category[article.category_id].append(article)
+    for article in articles:
+        mine = tag_ids[article.pk]
+        neighbours = sorted(
+            (other for other in by_category[article.category_id] if other.pk != article.pk),
+            key=lambda other: -len(tag_ids[other.pk] & mine),
+        )
+        article.related_article_ids = [other.pk for other in neighbours[:RELATED_ARTICLES_KEPT]]
