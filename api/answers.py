@@ -1,5 +1,6 @@
-"""How every answer of the API is sent: JSON validated against its schema, with the
-attribution, validators for conditional requests and the caching rules.
+"""How every answer of the API is sent: JSON validated against its schema (articles' parts
+when they are built, api/fragments.py), with the attribution, validators for conditional
+requests and the caching rules.
 
 Caching: the content is public and reviewed, but every request must reach us to check its
 key, count it and apply its rate limit, and the attribution in the body is the consumer's.
@@ -33,6 +34,12 @@ def _headers(request, response) -> None:
 def json_answer(request, schema, payload: dict, *, last_modified=None) -> HttpResponse:
     """The payload as JSON in ``schema``'s shape, or 304 when the client's copy is current."""
     body = schema.model_validate(payload).model_dump_json()
+    return body_answer(request, body, last_modified=last_modified)
+
+
+def body_answer(request, body: str, *, last_modified=None) -> HttpResponse:
+    """A JSON body already validated (api/fragments.py), or 304 when the client's copy is
+    current."""
     etag = f'"{hashlib.sha256(body.encode()).hexdigest()[:32]}"'
     timestamp = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)

@@ -13,8 +13,10 @@ class BadCursor(ValueError):
     pass
 
 
-def cursor_after(article) -> str:
-    raw = json.dumps([article.published_at.isoformat(), article.pk], separators=(",", ":"))
+def cursor_after(published_at: datetime.datetime, pk: int) -> str:
+    """The cursor of the page after the article first published at ``published_at`` with
+    id ``pk``."""
+    raw = json.dumps([published_at.isoformat(), pk], separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 

@@ -15,8 +15,8 @@ from ninja.errors import ValidationError
 from pydantic import Field
 from taggit.models import Tag
 
-from api import payloads, schemas
-from api.answers import attribution_for, error_answer, json_answer
+from api import fragments, payloads, schemas
+from api.answers import attribution_for, body_answer, error_answer, json_answer
 from api.cursors import BadCursor, after_cursor, cursor_after
 from api.keys import KeyRefused, key_for
 from api.limits import RateLimited, check_rate_limit
@@ -97,10 +97,23 @@ def not_found(request, exc):
     return error_answer(str(exc) or "Not found.", status=404)
 
 
+def published_articles():
+    """Published articles with ``api_updated_at``: the latest change to anything an article's
+    answer shows."""
+    return Article.objects.published().annotate(
+        api_updated_at=Greatest(
+            "updated_at",
+            "live_version__published_at",
+            "live_version__reviewer__updated_at",
+            "live_version__category__updated_at",
+        )
+    )
+
+
 def live_articles():
     """Published articles with what their answers show, in a fixed number of queries."""
     return (
-        Article.objects.published()
+        published_articles()
         .select_related("live_version__category", "live_version__reviewer")
         .prefetch_related("live_version__tags")
         .defer(
@@ -108,18 +121,11 @@ def live_articles():
             "related_article_ids",
             "readability_note",
             "live_version__rendered_page",
+            "live_version__rendered_card",
             "live_version__search_document",
             "live_version__search_text",
             "live_version__content",
         )  # fmt: skip
-        .annotate(
-            api_updated_at=Greatest(
-                "updated_at",
-                "live_version__published_at",
-                "live_version__reviewer__updated_at",
-                "live_version__category__updated_at",
-            )
-        )
     )
 
 
@@ -173,32 +179,57 @@ def list_articles(request, query: Query[ArticleQuery]):
     """Published articles in order of first publication (oldest first), a page at a time.
     The order never changes: an article published while you page through comes at the end,
     and one unpublished meanwhile shifts nothing. Walk every page with ``next_cursor``."""
-    articles = (
-        _filtered(live_articles(), query)
-        .defer(*(f"live_version__{name}" for name in ("body_html", "outline", "sources", "faqs")))
-        .order_by("published_at", "pk")
-    )
+    articles = _filtered(published_articles(), query).order_by("published_at", "pk")
     if query.cursor:
         articles = after_cursor(articles, query.cursor)
-    page = list(articles[: query.limit + 1])
-    more = len(page) > query.limit
-    page = page[: query.limit]
-    next_cursor = cursor_after(page[-1]) if more else None
+    stamps = list(articles.values_list(*fragments.STAMP_FIELDS)[: query.limit + 1])
+    more = len(stamps) > query.limit
+    stamps = stamps[: query.limit]
+    next_cursor = (
+        cursor_after(stamps[-1][fragments.PUBLISHED_AT], stamps[-1][fragments.PK]) if more else None
+    )
     next_url = None
     if next_cursor:
         parameters = request.GET.copy()
         parameters["cursor"] = next_cursor
         next_url = request.build_absolute_uri(f"{request.path}?{parameters.urlencode()}")
-    return json_answer(
-        request,
-        schemas.ArticlePage,
-        {
-            "attribution": attribution_for(request.api_key),
-            "data": [payloads.article_summary(request, article) for article in page],
-            "next_cursor": next_cursor,
-            "next": next_url,
-        },
+    body = fragments.envelope(
+        attribution=attribution_for(request.api_key),
+        data=fragments.Dumped("[" + ",".join(_summaries(request, stamps)) + "]"),
+        next_cursor=next_cursor,
+        next=next_url,
     )
+    return body_answer(request, body)
+
+
+LIST_DEFERRED = tuple(
+    f"live_version__{name}" for name in ("body_html", "outline", "sources", "faqs")
+)
+
+
+def _summaries(request, stamps) -> list[str]:
+    """The JSON of each article of a page, from the store where it is there (its key read
+    from ``stamps``), else built from the models and stored: a fixed number of queries."""
+    tags = fragments.tags_of([stamp[fragments.VERSION] for stamp in stamps])
+    keys = [fragments.key(request, stamp, tags[stamp[fragments.VERSION]]) for stamp in stamps]
+    parts = [fragments.summaries.get(key) for key in keys]
+    missing = [stamp[fragments.PK] for stamp, part in zip(stamps, parts, strict=True) if not part]
+    if not missing:
+        return parts
+    built = {}
+    for article in live_articles().filter(pk__in=missing).defer(*LIST_DEFERRED):
+        part = fragments.dump(schemas.ArticleSummary, payloads.article_summary(request, article))
+        version_tags = fragments.tags_of_version(article.live_version)
+        fragments.summaries.put(
+            fragments.key(request, fragments.stamp_of(article), version_tags), part
+        )
+        built[article.pk] = part
+    # One unpublished since the first query is left out, as it would be a moment later.
+    return [
+        part or built[stamp[fragments.PK]]
+        for stamp, part in zip(stamps, parts, strict=True)
+        if part or stamp[fragments.PK] in built
+    ]
 
 
 @api.get(
@@ -210,31 +241,44 @@ def list_articles(request, query: Query[ArticleQuery]):
 def get_article(request, article_id: Annotated[int, PathParam(ge=1, le=2**63 - 1)]):
     """The live version of a published article: its reviewed content, citations with their
     sources' trust labels, FAQs, reviewer and review dates, image and address."""
-    article = live_articles().filter(pk=article_id).first()
-    if article is None:
+    stamp = published_articles().filter(pk=article_id).values_list(*fragments.STAMP_FIELDS).first()
+    if stamp is None:
         raise Http404(f"No published article has id {article_id}; it may have been unpublished.")
-    return json_answer(
-        request,
-        schemas.ArticleAnswer,
-        {
-            "attribution": attribution_for(request.api_key),
-            "data": payloads.article(request, article, translations=translations_of(article)),
-        },
-        last_modified=article.api_updated_at,
+    translations = translations_of(stamp[fragments.PK], stamp[fragments.TRANSLATION_OF])
+    in_other_languages = [(other.pk, other.live_version_id) for other in translations]
+    tags = fragments.tags_of([stamp[fragments.VERSION]])[stamp[fragments.VERSION]]
+    part = fragments.articles.get(fragments.key(request, stamp, tags, in_other_languages))
+    if part is None:
+        article = live_articles().filter(pk=article_id).first()
+        if article is None:
+            raise Http404(f"No published article has id {article_id}; it was just unpublished.")
+        part = fragments.dump(
+            schemas.Article, payloads.article(request, article, translations=translations)
+        )
+        key = fragments.key(
+            request,
+            fragments.stamp_of(article),
+            fragments.tags_of_version(article.live_version),
+            in_other_languages,
+        )
+        fragments.articles.put(key, part)
+    body = fragments.envelope(
+        attribution=attribution_for(request.api_key), data=fragments.Dumped(part)
     )
+    return body_answer(request, body, last_modified=stamp[fragments.API_UPDATED_AT])
 
 
-def translations_of(article) -> list[Article]:
+def translations_of(article_id: int, translation_of_id: int | None) -> list[Article]:
     """The article in other languages, as articles.translations.language_versions finds
     them (its source, and the source's translations), each with its live version's title,
     language and address: two queries, each by an index. Asked in one (``pk = root OR
     translation_of = root``), SQLite scans the table: 16 ms with 10,000 articles."""
-    root_id = article.translation_of_id or article.pk
+    root_id = translation_of_id or article_id
     translated = Article.objects.filter(translation_of_id=root_id).values_list("pk", flat=True)
     others = (
         Article.objects.published()
         .filter(pk__in=[root_id, *translated.order_by()])
-        .exclude(pk=article.pk)
+        .exclude(pk=article_id)
         .select_related("live_version")
         .only("live_version__title", "live_version__slug", "live_version__language")
         .order_by()

@@ -28,10 +28,13 @@ def api(api_key):
 
 @pytest.fixture(autouse=True)
 def usage_written_at_the_end(db, monkeypatch):
-    """No timer writes usage in the middle of a test; what a test counted is written before
-    its transaction is rolled back (never at exit, into another database)."""
-    from api import limits, usage
+    """Each test starts with no stored JSON and no rate-limit slices; no timer writes usage
+    in the middle of a test, and what a test counted is written before its transaction is
+    rolled back (never at exit, into another database)."""
+    from api import fragments, limits, usage
 
+    fragments.summaries.clear()
+    fragments.articles.clear()
     monkeypatch.setattr(usage, "FLUSH_SECONDS", 3600)
     monkeypatch.setattr(limits, "_slices", {})  # key ids come again after a rollback
     yield
