@@ -116,16 +116,14 @@ def tags_of_version(version) -> list:
 
 
 def key(request, stamp: tuple, tags: list, *extra) -> bytes:
-    what = (
-        request.scheme,
-        request.get_host(),
-        translation.get_language(),
-        timezone.localdate(),
-        stamp,
-        tags,
-        extra,
-    )
-    return hashlib.blake2b(repr(what).encode(), digest_size=20).digest()
+    """Where the part made of these values is stored, for this request's links and day."""
+    context = getattr(request, "_api_fragment_context", None)
+    if context is None:
+        context = request._api_fragment_context = repr(
+            (request.scheme, request.get_host(), translation.get_language(), timezone.localdate())
+        )
+    what = f"{context}{stamp!r}{tags!r}{extra!r}"
+    return hashlib.blake2b(what.encode(), digest_size=20).digest()
 
 
 def dump(schema, payload: dict) -> str:
