@@ -37,12 +37,3 @@ def refresh_related_articles(*, article: Article, neighbours: bool = True) -> li
         for pk in related:
             refresh_related_articles(article=Article(pk=pk), neighbours=False)
     return related
-
-
-def related_articles(article: Article, *, limit: int = 3) -> list[Article]:
-    """The stored related articles that are still published, in their stored order."""
-    ids = article.related_article_ids
-    if not ids:
-        return []
-    found = {a.pk: a for a in Article.objects.published().filter(pk__in=ids).for_listing()}
-    return [found[pk] for pk in ids if pk in found][:limit]

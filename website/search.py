@@ -26,7 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, ArticleStatus
 from articles.search_index import SQLITE_TABLE, TITLE_DOCUMENT
-from website.stored_cards import CARD_ROW
+from website.stored_pages import CARD_ROW
 
 # Longer input is cut, not refused: nobody types more, and it bounds the work per request.
 MAX_QUERY_LENGTH = 200
@@ -178,7 +178,7 @@ class SearchResults:
         return self.count()
 
     def __getitem__(self, index):
-        """The matches as card rows (website/stored_cards.py), named, with each article's
+        """The matches as card rows (website/stored_pages.py), named, with each article's
         ``live_slug`` and ``search_snippet``."""
         ids = self.ids[index]
         if not isinstance(index, slice):

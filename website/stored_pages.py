@@ -9,7 +9,7 @@ the site's address (the page is stored with ``ORIGIN`` in its absolute URLs), th
 "being reviewed" notice once the review date is past its grace period, and the year in the
 footer. The page that thanks a reader for their feedback (``?feedback=thanks``) is rendered
 for them and not stored. The article's card in listings is rendered and stored with the
-page, current with it (website/stored_cards.py puts the cards in listings).
+page, current with it, and listings put the stored cards in (``cards``).
 
 A stored page is current while its ``rendered_with`` equals rendering_fingerprint(). It
 stops being current in two ways, which are served differently:
@@ -33,14 +33,14 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from articles.models import Article, PublishedVersion
-from articles.related import related_articles
 from articles.translations import language_versions
 from articles.versions import tags_of
 from website import context_processors, languages, structured_data
@@ -135,7 +135,14 @@ def _render_page(article, version, *, is_preview, request) -> str:
     stand_in = _StoredPageRequest()
     tags = list(tags_of(version))
     # A preview ranks related articles now, as they would be once the article is published.
-    related = list(Article.objects.related_to(version)) if is_preview else related_articles(article)
+    related = (
+        [
+            listed_card(render_card(other, other.live_version), heading_level=3)
+            for other in Article.objects.related_to(version)
+        ]
+        if is_preview
+        else related_cards(article)
+    )
     versions = language_versions(article) if not is_preview else []
     source = next((other for other in versions if other.pk == article.translation_of_id), None)
     links = languages.article_links(article, versions, url=version.get_absolute_url())
@@ -342,6 +349,55 @@ def render_card(article: Article, version: PublishedVersion) -> str:
                 "snippet": mark_safe(CARD_SNIPPET),  # noqa: S308 (a constant)
             },
         )
+
+
+# Listings (the home, topic, tag, reviewer and search pages and an article's related
+# articles) read their page of articles as card rows, one query for the stored card of each,
+# and put the cards in as they are: rendering 20 cards from their models costs more than the
+# rest of the page. A card that is not current (never stored, or marked stale by a change it
+# shows) is rendered from its models for this request, in one more query for all such cards;
+# it is stored when its page is.
+CARD_ROW = ("pk", "live_version__rendered_card", "live_version__rendered_with")
+
+
+def card_rows(articles: QuerySet) -> QuerySet:
+    """The articles as rows ``cards`` takes: (pk, stored card, its marker)."""
+    return articles.values_list(*CARD_ROW)
+
+
+def cards(rows, *, heading_level: int, snippets: dict | None = None) -> list[SafeString]:
+    """The cards of these rows, in order, with their titles at ``heading_level`` and, where
+    ``snippets`` has one for the article, the snippet of where a search matched."""
+    rows = [row[:3] for row in rows]
+    rendered = {}
+    missing = [pk for pk, card, marker in rows if not is_current(card, marker)]
+    if missing:
+        for article in Article.objects.filter(pk__in=missing).for_listing():
+            rendered[article.pk] = render_card(article, article.live_version)
+    snippets = snippets or {}
+    return [
+        listed_card(rendered.get(pk, card), heading_level=heading_level, snippet=snippets.get(pk))
+        for pk, card, _marker in rows
+    ]
+
+
+def listed_card(card: str, *, heading_level: int, snippet: SafeString | None = None) -> SafeString:
+    """A card as stored or rendered by render_card, as one listing shows it."""
+    heading, level = f"h{CARD_HEADING}", f"h{int(heading_level)}"
+    card = card.replace(f"<{heading} ", f"<{level} ", 1).replace(f"</{heading}>", f"</{level}>", 1)
+    card = card.replace(
+        CARD_SNIPPET, f'\n    <p class="card__snippet">{snippet}</p>' if snippet else "", 1
+    )
+    return mark_safe(card)  # noqa: S308 (rendered by our template; snippets are escaped)
+
+
+def related_cards(article: Article, *, limit: int = 3) -> list[SafeString]:
+    """The cards of the article's stored related articles that are still published, in
+    their stored order (articles/related.py chooses them)."""
+    ids = article.related_article_ids or []
+    published = Article.objects.published().filter(pk__in=ids)
+    rows = {row[0]: row for row in card_rows(published)}
+    return cards([rows[pk] for pk in ids if pk in rows][:limit], heading_level=3)
 
 
 def page_for_request(request, article, page: str, *, is_preview: bool = False) -> str:

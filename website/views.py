@@ -32,7 +32,7 @@ from website.page_meta import (
 )
 from website.search import MAX_QUERY_LENGTH, clean_query, search_articles
 from website.sitemaps import SITEMAPS
-from website.stored_cards import card_rows, cards
+from website.stored_pages import card_rows, cards
 
 
 def can_preview(user) -> bool:
@@ -55,7 +55,7 @@ def published_topics() -> list[Category]:
 
 def listed_articles():
     """Published articles in the reader's language (the address's: website/locale.py), newest
-    first, as card rows (website/stored_cards.py)."""
+    first, as card rows (website/stored_pages.py)."""
     return card_rows(
         Article.objects.published()
         .in_language(get_language())

@@ -73,7 +73,7 @@ class PublishedVersion(FinalRecord):
     # ``rendered_with`` says whether it is current (see stored_pages.rendering_fingerprint).
     rendered_page = models.TextField(blank=True, editable=False)
     # Its card in listings (topic, tag, reviewer, home and search pages), rendered and stored
-    # with the page, current with it (website/stored_cards.py).
+    # with the page, current with it (website/stored_pages.py).
     # Nullable, so adding the column needs no table rebuild.
     rendered_card = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001
     rendered_with = models.CharField(max_length=64, blank=True, editable=False)

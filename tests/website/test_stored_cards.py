@@ -1,4 +1,4 @@
-"""Listings put in the cards stored with each live version's page (website/stored_cards.py):
+"""Listings put in the cards stored with each live version's page (website/stored_pages.py):
 the same card as one rendered from the models, never one a change has made stale."""
 
 import re
