@@ -22,6 +22,7 @@ from api.keys import KeyRefused, key_for
 from api.limits import RateLimited, check_rate_limit
 from api.usage import record_request
 from articles.models import Article, Category, Source, published_condition
+from articles.translations import published_language_versions
 from reviewers.models import Reviewer
 
 DESCRIPTION = """\
@@ -269,21 +270,13 @@ def get_article(request, article_id: Annotated[int, PathParam(ge=1, le=2**63 - 1
 
 
 def translations_of(article_id: int, translation_of_id: int | None) -> list[Article]:
-    """The article in other languages, as articles.translations.language_versions finds
-    them (its source, and the source's translations), each with its live version's title,
-    language and address: two queries, each by an index. Asked in one (``pk = root OR
-    translation_of = root``), SQLite scans the table: 16 ms with 10,000 articles."""
-    root_id = translation_of_id or article_id
-    translated = Article.objects.filter(translation_of_id=root_id).values_list("pk", flat=True)
-    others = (
-        Article.objects.published()
-        .filter(pk__in=[root_id, *translated.order_by()])
-        .exclude(pk=article_id)
+    """The article in other languages (articles.translations.language_versions), each with
+    its live version's title, language and address."""
+    return list(
+        published_language_versions(article_id, translation_of_id)
         .select_related("live_version")
-        .only("live_version__title", "live_version__slug", "live_version__language")
-        .order_by()
+        .only("language", "live_version__title", "live_version__slug", "live_version__language")
     )
-    return sorted(others, key=lambda other: other.live_version.language)
 
 
 @api.get(

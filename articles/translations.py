@@ -65,7 +65,17 @@ def refresh_translation_status(*, article: Article) -> None:
 def language_versions(article: Article) -> list[Article]:
     """The published articles in other languages that are this one's source or
     translations (or its source's other translations), for hreflang and the switcher."""
-    root_id = article.translation_of_id or article.pk
+    return list(
+        published_language_versions(article.pk, article.translation_of_id).only(
+            "language", "live_slug", "status", "published_at", "live_version_id", "translation_of"
+        )
+    )
+
+
+def published_language_versions(article_id: int, translation_of_id: int | None):
+    """language_versions' articles, as a QuerySet ordered by language, from the article's
+    primary key and its ``translation_of_id``."""
+    root_id = translation_of_id or article_id
     # A union of two index lookups: with "pk = root OR translation_of = root" the planner
     # (SQLite's) scanned every article.
     family = (
@@ -74,13 +84,10 @@ def language_versions(article: Article) -> list[Article]:
         .values("pk")
         .union(Article.objects.order_by().filter(pk=root_id).values("pk"))
     )
-    return list(
+    return (
         Article.objects.published()
         .filter(pk__in=family)
-        .exclude(pk=article.pk)
-        .only(
-            "language", "live_slug", "status", "published_at", "live_version_id", "translation_of"
-        )
+        .exclude(pk=article_id)
         .order_by("language")
     )
 
